@@ -1,0 +1,32 @@
+# Every target sets up what it needs: a virtual environment in .venv with the package installed
+# in editable mode, plus the few system libraries Qt needs (installed with apt-get when missing).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench screenshot bundle install-desktop clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	bash scripts/ensure-qt-system-libs.sh $(BIN)/python
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/readinglist $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check readinglist tests benchmarks scripts
+	$(BIN)/ruff format --check readinglist tests benchmarks scripts
+	$(BIN)/mypy
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_core.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

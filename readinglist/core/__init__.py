@@ -1,0 +1,1 @@
+"""The Qt-free domain: storage, identity, search and the library service."""

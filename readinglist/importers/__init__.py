@@ -1,0 +1,21 @@
+"""Qt-free importers, one module per listing format, plus detection by content."""
+
+from readinglist.importers.base import (
+    Importer,
+    ListingText,
+    ParseOptions,
+    detect,
+    listing_from_text,
+    parse_listing,
+    read_listing,
+)
+
+__all__ = [
+    "Importer",
+    "ListingText",
+    "ParseOptions",
+    "detect",
+    "listing_from_text",
+    "parse_listing",
+    "read_listing",
+]

@@ -1,0 +1,315 @@
+"""Hugging Face Papers pages copied as plain text (select all, copy, paste into a file).
+
+Shape of such a copy:
+
+    new / Get trending papers in your email inbox! / Subscribe / Daily Papers / byAK and ...
+    Oct 9                      <- the page's date (no year: a text copy never says it)
+
+    <title>
+
+    <abstract, one paragraph, possibly hard-wrapped>
+
+      • 25 authors             <- or an organization line "tencent Tencent" (handle, name)
+    ·
+    Jun 6, 2024 3              <- date, with or without year, then optionally the comment count
+
+The metadata block is optional. The page's upvote box is not part of a text copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult, ParseWarning
+from readinglist.core.errors import ListingError
+from readinglist.core.normalize import extract_links
+from readinglist.importers.base import ListingText, ParseOptions
+
+_HEADER_LINES = {
+    "new",
+    "subscribe",
+    "daily papers",
+    "papers",
+    "trending papers",
+    "byak and the research community",
+    "get trending papers in your email inbox!",
+}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+_DATE = re.compile(
+    r"^(?P<month>[A-Za-z]{3})[a-z]*\.? (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?(?: (?P<comments>\d+))?$"
+)
+_AUTHORS = re.compile(r"^(?:[•·*\-]\s*)?(?P<count>\d[\d,]*) authors?$")
+_SEPARATOR = "·"
+_TITLE_MAX = 400  # a title is one line; anything longer is an abstract paragraph
+
+
+@dataclass
+class _Block:
+    """A run of non-blank lines; `line` is the 1-based number of its first line."""
+
+    line: int
+    lines: list[str]
+
+    @property
+    def text(self) -> str:
+        return " ".join(part.strip() for part in self.lines)
+
+
+@dataclass
+class _Metadata:
+    authors_count: int | None
+    organization: str | None
+    organization_handle: str | None
+    month: int
+    day: int
+    year: int | None
+    comments: int | None
+    lines: list[str]
+
+
+def _parse_date_line(text: str) -> tuple[int, int, int | None, int | None] | None:
+    match = _DATE.match(text.strip())
+    if match is None:
+        return None
+    month = _MONTHS.get(match.group("month").lower())
+    if month is None:
+        return None
+    year = int(match.group("year")) if match.group("year") else None
+    comments = int(match.group("comments")) if match.group("comments") else None
+    return month, int(match.group("day")), year, comments
+
+
+def _parse_metadata(block: _Block) -> _Metadata | None:
+    """The block as a metadata block, or None when it is something else."""
+    lines = [line.strip() for line in block.lines]
+    if _SEPARATOR not in lines:
+        return None
+    sep = lines.index(_SEPARATOR)
+    if sep > 1 or sep != len(lines) - 2:
+        return None
+    date = _parse_date_line(lines[-1])
+    if date is None:
+        return None
+    authors_count = organization = handle = None
+    if sep == 1:
+        who = lines[0]
+        authors = _AUTHORS.match(who)
+        if authors is not None:
+            authors_count = int(authors.group("count").replace(",", ""))
+        else:
+            handle, _, name = who.partition(" ")
+            organization = name.strip() or handle
+    month, day, year, comments = date
+    return _Metadata(authors_count, organization, handle, month, day, year, comments, block.lines)
+
+
+def _looks_like_cut_metadata(block: _Block) -> bool:
+    """A metadata block that lost its tail (the capture ended inside it)."""
+    lines = [line.strip() for line in block.lines]
+    return bool(lines) and (_AUTHORS.match(lines[0]) is not None or lines[-1] == _SEPARATOR)
+
+
+def _blocks(lines: list[str], start: int) -> list[_Block]:
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    for index in range(start, len(lines)):
+        line = lines[index].rstrip()
+        if not line.strip():
+            current = None
+            continue
+        if current is None:
+            current = _Block(index + 1, [])
+            blocks.append(current)
+        current.lines.append(line)
+    return blocks
+
+
+def _reference_year(listing: ListingText, options: ParseOptions) -> tuple[int, str, dt.date]:
+    """The year assumed for dates printed without one, why, and the latest plausible date."""
+    if options.year is not None:
+        return options.year, "given with --year", dt.date(options.year, 12, 31)
+    if listing.modified is not None:
+        when = listing.modified.date()
+        return when.year, "from the file's modification time", when
+    today = dt.date.today()
+    return today.year, "the current year (pasted text)", today
+
+
+def _make_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+class HuggingFaceTextImporter:
+    name = "hf-text"
+    label = "Hugging Face text copy"
+
+    def sniff(self, listing: ListingText) -> float:
+        head = listing.text[:20000]
+        stripped = head.lstrip()
+        if stripped.startswith(("<", "{", "[", "MIME-Version", "From:")):
+            return 0.0
+        lines = {line.strip().lower() for line in head.splitlines()[:40]}
+        header = len(lines & _HEADER_LINES)
+        # Links to paper pages mean a richer copy (Markdown, text with links): not ours.
+        if "huggingface.co/papers/" in head or "](" in head or "arxiv.org/abs/" in head:
+            return 0.1
+        if header >= 2:
+            return 0.9
+        separators = sum(1 for line in head.splitlines() if line.strip() == _SEPARATOR)
+        if separators >= 1:
+            return 0.6
+        return 0.0
+
+    def parse(self, listing: ListingText, options: ParseOptions) -> ParseResult:
+        lines = listing.text.split("\n")
+        warnings: list[ParseWarning] = []
+        assumptions: list[str] = []
+
+        # Skip the page header; the first date line after it is the page's date.
+        index = 0
+        while index < len(lines) and (
+            not lines[index].strip()
+            or lines[index].strip().lower() in _HEADER_LINES
+            or lines[index].strip().lower().startswith("get trending papers")
+        ):
+            index += 1
+        year, why, latest = _reference_year(listing, options)
+        page_date: dt.date | None = None
+        page_precision = DatePrecision.UNKNOWN
+        if index < len(lines):
+            date = _parse_date_line(lines[index])
+            if date is not None:
+                month, day, page_year, _ = date
+                if page_year is not None:
+                    page_date = _make_date(page_year, month, day)
+                    page_precision = DatePrecision.DAY
+                else:
+                    page_date = _make_date(year, month, day)
+                    if page_date is not None and page_date > latest:
+                        page_date = _make_date(year - 1, month, day)
+                    page_precision = DatePrecision.YEAR_INFERRED
+                if page_date is None:
+                    warnings.append(
+                        ParseWarning(
+                            index + 1, f"the page date {lines[index]!r} is not a real date; ignored"
+                        )
+                    )
+                index += 1
+
+        blocks = _blocks(lines, index)
+        if not blocks:
+            raise ListingError(listing.path, "no papers found after the page header")
+        papers: list[ParsedPaper] = []
+        inferred_years = 0
+        position = 0
+        while position < len(blocks):
+            block = blocks[position]
+            if _parse_metadata(block) is not None:
+                warnings.append(
+                    ParseWarning(
+                        block.line, "a metadata block without a title before it was skipped"
+                    )
+                )
+                position += 1
+                continue
+            title = block.lines[0].strip()
+            abstract_parts: list[str] = []
+            if len(block.lines) > 1:  # no blank line between title and abstract
+                abstract_parts.append(" ".join(p.strip() for p in block.lines[1:]))
+            position += 1
+            metadata: _Metadata | None = None
+            cut = False
+            while position < len(blocks):
+                candidate = blocks[position]
+                metadata = _parse_metadata(candidate)
+                if metadata is not None:
+                    position += 1
+                    break
+                if (
+                    position == len(blocks) - 1
+                    and abstract_parts
+                    and _looks_like_cut_metadata(candidate)
+                ):
+                    cut = True
+                    position += 1
+                    break
+                is_title = len(candidate.lines) == 1 and len(candidate.text) <= _TITLE_MAX
+                if abstract_parts and is_title:
+                    break  # the next entry's title: this entry has no metadata block
+                abstract_parts.append(candidate.text)
+                position += 1
+            if not abstract_parts or cut:
+                where = "before its abstract" if not abstract_parts else "inside its metadata"
+                if position >= len(blocks):
+                    warnings.append(
+                        ParseWarning(
+                            block.line,
+                            f"the last entry {title!r} is cut off {where}; it was not imported",
+                        )
+                    )
+                    continue
+                warnings.append(ParseWarning(block.line, f"the entry {title!r} has no abstract"))
+            abstract = "\n\n".join(abstract_parts) if abstract_parts else None
+            paper = ParsedPaper(
+                title=title, line=block.line, abstract=abstract, shown={"title": title}
+            )
+            if abstract:
+                paper.code_urls = extract_links(abstract)
+            if metadata is not None:
+                paper.shown["metadata"] = [line.strip() for line in metadata.lines]
+                paper.authors_count = metadata.authors_count
+                paper.organization = metadata.organization
+                paper.organization_handle = metadata.organization_handle
+                paper.comments = metadata.comments
+                if metadata.year is not None:
+                    paper.published = _make_date(metadata.year, metadata.month, metadata.day)
+                    paper.published_precision = DatePrecision.DAY
+                else:
+                    reference = page_date or latest
+                    paper.published = _make_date(reference.year, metadata.month, metadata.day)
+                    if paper.published is not None and paper.published > reference:
+                        paper.published = _make_date(
+                            reference.year - 1, metadata.month, metadata.day
+                        )
+                    paper.published_precision = DatePrecision.YEAR_INFERRED
+                    inferred_years += 1
+                if paper.published is None:
+                    paper.published_precision = DatePrecision.UNKNOWN
+                    warnings.append(
+                        ParseWarning(
+                            block.line,
+                            f"the date {metadata.lines[-1]!r} "
+                            "is not a real date; stored as unknown",
+                        )
+                    )
+            papers.append(paper)
+
+        if not papers:
+            raise ListingError(listing.path, "no complete paper entries found")
+        if page_precision is DatePrecision.YEAR_INFERRED or inferred_years:
+            page_note = f"the page date {page_date:%b %-d} and " if page_date else ""
+            assumptions.append(
+                f"{page_note}{inferred_years} paper dates printed without a year were placed in "
+                f"{year} ({why}), a year earlier where that would follow the page date"
+            )
+        return ParseResult(
+            format=self.name,
+            papers=papers,
+            page_date=page_date,
+            page_date_precision=page_precision,
+            warnings=warnings,
+            assumptions=assumptions,
+        )
+
+
+HF_TEXT = HuggingFaceTextImporter()

@@ -1,0 +1,8 @@
+"""The registered importers. A new format adds its module here; the order breaks ties."""
+
+from __future__ import annotations
+
+from readinglist.importers.base import Importer
+from readinglist.importers.hf_text import HF_TEXT
+
+IMPORTERS: tuple[Importer, ...] = (HF_TEXT,)
