@@ -1,0 +1,975 @@
+"""The library service: the one object the command line and the window talk to.
+
+Every public method opens its own short session, so the library can be used from any thread
+(each thread gets its own connection from the pool). Imports are one transaction each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
+from sqlalchemy.engine import RowMapping
+
+from readinglist.core.database import open_engine, resolve_library_path
+from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult
+from readinglist.core.errors import ImportCancelled, UserError
+from readinglist.core.models import (
+    Appearance,
+    ListItem,
+    Paper,
+    PaperTag,
+    ReadingList,
+    SavedSearch,
+    Source,
+    Tag,
+)
+from readinglist.core.normalize import arxiv_abs_url, title_key
+from readinglist.core.query import Query, SortSpec, parse_query
+from readinglist.core.records import PaperRecord, ReadingStatus, SourceRef
+from readinglist.core.search import compile_search
+from readinglist.core.summary import (
+    EntryOutcome,
+    ImportSummary,
+    Outcome,
+    PossibleDuplicate,
+)
+
+PAPERS = cast(Table, Paper.__table__)
+_CHUNK = 500  # stays under SQLite's bound-parameter limit
+_NEAR_DUPLICATE_RATIO = 0.88
+# Fields a later sighting may fill when the library has nothing for them yet.
+_FILLABLE = (
+    "abstract",
+    "arxiv_id",
+    "url",
+    "authors",
+    "authors_count",
+    "organization",
+    "organization_handle",
+    "upvotes",
+    "comments",
+    "primary_class",
+    "subjects",
+    "journal_ref",
+    "arxiv_comment",
+    "ai_summary",
+    "ai_keywords",
+)
+ProgressCallback = Callable[[int, int], None]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _row_from_parsed(paper: ParsedPaper, now: str) -> dict[str, Any]:
+    authors_count = paper.authors_count
+    if paper.authors is not None and authors_count is None:
+        authors_count = len(paper.authors)
+    url = paper.url
+    if url is None and paper.arxiv_id is not None:
+        url = arxiv_abs_url(paper.arxiv_id)
+    return {
+        "title": paper.title,
+        "title_key": title_key(paper.title),
+        "abstract": paper.abstract,
+        "arxiv_id": paper.arxiv_id,
+        "url": url,
+        "published": paper.published.isoformat() if paper.published else None,
+        "published_precision": str(
+            paper.published_precision if paper.published else DatePrecision.UNKNOWN
+        ),
+        "authors": paper.authors,
+        "authors_count": authors_count,
+        "organization": paper.organization,
+        "organization_handle": paper.organization_handle,
+        "upvotes": paper.upvotes,
+        "comments": paper.comments,
+        "code_urls": list(paper.code_urls),
+        "primary_class": paper.primary_class,
+        "subjects": paper.subjects,
+        "journal_ref": paper.journal_ref,
+        "arxiv_comment": paper.arxiv_comment,
+        "ai_summary": paper.ai_summary,
+        "ai_keywords": paper.ai_keywords,
+        "status": ReadingStatus.UNREAD.value,
+        "rating": 0,
+        "notes": "",
+        "tags": "",
+        "added_at": now,
+        "updated_at": now,
+    }
+
+
+def _fill(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
+    """The changes that fill `stored`'s empty fields from `incoming`; never overwrites."""
+    changes: dict[str, Any] = {}
+    for name in _FILLABLE:
+        if _empty(stored.get(name)) and not _empty(incoming.get(name)):
+            changes[name] = incoming[name]
+    if incoming.get("published"):
+        old_rank = DatePrecision(stored.get("published_precision") or "unknown").rank
+        new_rank = DatePrecision(incoming["published_precision"]).rank
+        if not stored.get("published") or new_rank > old_rank:
+            changes["published"] = incoming["published"]
+            changes["published_precision"] = incoming["published_precision"]
+    links = list(stored.get("code_urls") or [])
+    extra = [url for url in incoming.get("code_urls") or [] if url not in links]
+    if extra:
+        changes["code_urls"] = links + extra
+    # An arXiv id makes the arXiv abstract page the paper's link, unless it had one.
+    if "arxiv_id" in changes and _empty(stored.get("url")):
+        changes["url"] = arxiv_abs_url(changes["arxiv_id"])
+    return changes
+
+
+def _near_duplicate(a: str, b: str) -> bool:
+    if a == b:
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    if len(shorter) < 12 or len(shorter) / len(longer) < _NEAR_DUPLICATE_RATIO:
+        return False
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= _NEAR_DUPLICATE_RATIO
+
+
+def _block_key(key: str) -> str:
+    """Titles sharing their first three words are compared for near-duplicates."""
+    return " ".join(key.split()[:3])
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    id: int
+    name: str
+    path: str | None
+    format: str
+    page_date: dt.date | None
+    page_date_precision: DatePrecision
+    imported_at: dt.datetime
+    paper_count: int
+    assumptions: list[str]
+
+
+@dataclass(frozen=True)
+class NamedCount:
+    """A sidebar entry: a tag, list or saved search and how many papers it holds."""
+
+    id: int
+    name: str
+    count: int
+    detail: str = ""  # a list's description, a saved search's query
+
+
+@dataclass
+class DeletedPapers:
+    """Everything needed to put deleted papers back exactly as they were (undo)."""
+
+    papers: list[dict[str, Any]] = field(default_factory=list)
+    tags: list[tuple[int, str]] = field(default_factory=list)
+    list_items: list[dict[str, Any]] = field(default_factory=list)
+    appearances: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[int]:
+        return [int(row["id"]) for row in self.papers]
+
+
+class Library:
+    """A library file: papers, what the user owns of them, and where they came from."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.engine = open_engine(path)
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> Library:
+        return cls(resolve_library_path(path))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.begin() as connection:
+            # Take the write lock at once so a reader cannot upgrade into a deadlock.
+            connection.exec_driver_sql("SELECT 1")
+            yield connection
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection:
+            yield connection
+
+    # ----------------------------------------------------------------- reading
+    def count(self) -> int:
+        with self._read() as c:
+            return int(c.execute(select(func.count()).select_from(PAPERS)).scalar_one())
+
+    def search_ids(
+        self,
+        query: str | Query = "",
+        sort: SortSpec | None = None,
+        *,
+        scope_sql: str | None = None,
+        limit: int | None = None,
+    ) -> list[int]:
+        """Ids of the matching papers, in order. Raises QueryError for a malformed query."""
+        parsed = parse_query(query) if isinstance(query, str) else query
+        compiled = compile_search(parsed, sort, scope_sql=scope_sql, limit=limit)
+        with self._read() as c:
+            return list(c.execute(text(compiled.sql), compiled.params).scalars())
+
+    def search(
+        self, query: str | Query = "", sort: SortSpec | None = None, limit: int | None = None
+    ) -> list[PaperRecord]:
+        return self.get_many(self.search_ids(query, sort, limit=limit))
+
+    def get(self, paper_id: int) -> PaperRecord:
+        records = self.get_many([paper_id])
+        if not records:
+            raise UserError(f"there is no paper with id {paper_id}")
+        return records[0]
+
+    def get_many(self, ids: Sequence[int], *, relations: bool = True) -> list[PaperRecord]:
+        """Records for `ids`, in that order (unknown ids are skipped). Without `relations`
+        the lists and sources are left empty: enough for a table row, and faster."""
+        rows: dict[int, RowMapping] = {}
+        lists: dict[int, list[str]] = {}
+        sources: dict[int, list[SourceRef]] = {}
+        with self._read() as c:
+            for chunk in _chunks(list(ids)):
+                for row in c.execute(select(PAPERS).where(PAPERS.c.id.in_(chunk))).mappings():
+                    rows[row["id"]] = row
+                if not relations:
+                    continue
+                for paper_id, name in c.execute(
+                    text(
+                        "SELECT li.paper_id, l.name FROM list_items li JOIN reading_lists l "
+                        "ON l.id = li.list_id WHERE li.paper_id IN (SELECT value FROM "
+                        "json_each(:ids)) ORDER BY l.name COLLATE NOCASE"
+                    ),
+                    {"ids": json.dumps(list(chunk))},
+                ):
+                    lists.setdefault(paper_id, []).append(name)
+                for paper_id, source_id, name, position in c.execute(
+                    text(
+                        "SELECT a.paper_id, s.id, s.name, a.position FROM appearances a "
+                        "JOIN sources s ON s.id = a.source_id WHERE a.paper_id IN "
+                        "(SELECT value FROM json_each(:ids)) ORDER BY s.imported_at, s.id"
+                    ),
+                    {"ids": json.dumps(list(chunk))},
+                ):
+                    sources.setdefault(paper_id, []).append(SourceRef(source_id, name, position))
+        return [_record(rows[i], lists.get(i, []), sources.get(i, [])) for i in ids if i in rows]
+
+    def _existing_ids(self, c: Connection, ids: Iterable[int]) -> list[int]:
+        wanted = list(dict.fromkeys(ids))
+        found: set[int] = set()
+        for chunk in _chunks(wanted):
+            found.update(c.execute(select(PAPERS.c.id).where(PAPERS.c.id.in_(chunk))).scalars())
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise UserError(f"there is no paper with id {missing[0]}")
+        return wanted
+
+    # ----------------------------------------------------------------- importing
+    def import_result(
+        self,
+        result: ParseResult,
+        *,
+        file_name: str,
+        file_path: str | None,
+        sha256: str,
+        list_name: str | None = None,
+        dry_run: bool = False,
+        progress: ProgressCallback | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ImportSummary:
+        """Store what a page showed, in one transaction.
+
+        A paper already in the library (same arXiv id, or same normalized title when either
+        side lacks an id) gains an appearance and any fields it lacked; status, rating, notes,
+        tags and lists are never touched. Raises ImportCancelled when `cancelled()` turns true;
+        nothing is stored then. A dry run computes the same summary and stores nothing.
+        """
+        summary = ImportSummary(
+            file_name=file_name,
+            format=result.format,
+            warnings=list(result.warnings),
+            assumptions=list(result.assumptions),
+            dry_run=dry_run,
+        )
+        now = _now()
+        total = len(result.papers)
+        connection = self.engine.connect()
+        transaction = connection.begin()
+        try:
+            self._import(connection, result, summary, now, file_path, sha256, progress, cancelled)
+            if list_name and not dry_run:
+                list_id = self._list_id(connection, list_name, create=True)
+                self._append_to_list(connection, list_id, summary.paper_ids, now)
+            if cancelled is not None and cancelled():
+                raise ImportCancelled()
+            if dry_run:
+                transaction.rollback()
+            else:
+                transaction.commit()
+        except BaseException:
+            transaction.rollback()
+            raise
+        finally:
+            connection.close()
+        if progress is not None:
+            progress(total, total)
+        return summary
+
+    def _import(
+        self,
+        c: Connection,
+        result: ParseResult,
+        summary: ImportSummary,
+        now: str,
+        file_path: str | None,
+        sha256: str,
+        progress: ProgressCallback | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
+        incoming = [_row_from_parsed(p, now) for p in result.papers]
+        by_arxiv, by_title = self._lookup_existing(c, incoming)
+
+        # Decide each entry: an existing paper, an earlier entry of this page, or new.
+        # target[i] = ("old", paper_id) | ("new", index into new_rows)
+        target: list[tuple[str, int]] = []
+        new_rows: list[dict[str, Any]] = []
+        pending_arxiv: dict[str, int] = {}
+        pending_title: dict[str, list[int]] = {}
+        fills: dict[int, dict[str, Any]] = {}
+        for index, row in enumerate(incoming):
+            if cancelled is not None and index % 256 == 0 and cancelled():
+                raise ImportCancelled()
+            found = self._match(row, by_arxiv, by_title)
+            if found is not None:
+                stored = fills.get(found["id"], found)
+                changes = _fill(stored, row)
+                if changes:
+                    fills[found["id"]] = {**stored, **changes}
+                    if changes.get("arxiv_id"):
+                        by_arxiv[changes["arxiv_id"]] = fills[found["id"]]
+                target.append(("old", found["id"]))
+                continue
+            pending = self._match_pending(row, new_rows, pending_arxiv, pending_title)
+            if pending is not None:
+                new_rows[pending].update(_fill(new_rows[pending], row))
+                if new_rows[pending].get("arxiv_id"):
+                    pending_arxiv[new_rows[pending]["arxiv_id"]] = pending
+                target.append(("new", pending))
+                continue
+            target.append(("new", len(new_rows)))
+            if row["arxiv_id"]:
+                pending_arxiv[row["arxiv_id"]] = len(new_rows)
+            pending_title.setdefault(row["title_key"], []).append(len(new_rows))
+            new_rows.append(row)
+            if progress is not None and index % 1000 == 0:
+                progress(index, len(incoming))
+
+        summary.possible_duplicates = self._near_duplicates(c, result.papers, target, new_rows)
+
+        source_id, reused = self._source(c, result, summary.file_name, file_path, sha256, now)
+        summary.source_id = source_id
+        summary.same_file_seen_before = reused
+
+        new_ids: list[int | None] = [None] * len(new_rows)
+        if new_rows:
+            statement = insert(PAPERS).returning(PAPERS.c.id, sort_by_parameter_order=True)
+            new_ids = list(c.execute(statement, new_rows).scalars())
+        for paper_id, changes in fills.items():
+            values = {
+                k: changes[k]
+                for k in (*_FILLABLE, "published", "published_precision", "code_urls")
+                if k in changes
+            }
+            values["updated_at"] = now
+            c.execute(update(PAPERS).where(PAPERS.c.id == paper_id).values(**values))
+
+        seen_positions: set[int] = set()
+        if reused:
+            seen_positions = set(
+                c.execute(
+                    select(Appearance.position).where(Appearance.source_id == source_id)
+                ).scalars()
+            )
+        appearances: list[dict[str, Any]] = []
+        first_sighting: set[int] = set()
+        for position, (parsed, (kind, ref)) in enumerate(
+            zip(result.papers, target, strict=True), 1
+        ):
+            entry_id: int | None
+            if kind == "old":
+                entry_id = ref
+                outcome = Outcome.ENRICHED if ref in fills else Outcome.PRESENT
+            else:
+                entry_id = new_ids[ref]
+                outcome = Outcome.PRESENT if ref in first_sighting else Outcome.NEW
+                first_sighting.add(ref)
+            summary.entries.append(EntryOutcome(parsed.title, parsed.line, outcome, entry_id))
+            if entry_id is not None and position not in seen_positions:
+                shown = {"line": parsed.line, **parsed.shown}
+                appearances.append(
+                    {
+                        "paper_id": entry_id,
+                        "source_id": source_id,
+                        "position": position,
+                        "shown": shown,
+                    }
+                )
+        if appearances:
+            c.execute(insert(Appearance), appearances)
+
+    def _lookup_existing(
+        self, c: Connection, incoming: list[dict[str, Any]]
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+        columns = (
+            [PAPERS.c.id, PAPERS.c.title_key, PAPERS.c.published, PAPERS.c.published_precision]
+            + [PAPERS.c[n] for n in _FILLABLE]
+            + [PAPERS.c.code_urls]
+        )
+        arxiv_ids = sorted({r["arxiv_id"] for r in incoming if r["arxiv_id"]})
+        keys = sorted({r["title_key"] for r in incoming})
+        by_arxiv: dict[str, dict[str, Any]] = {}
+        by_title: dict[str, list[dict[str, Any]]] = {}
+        seen: set[int] = set()
+        for values, column in ((arxiv_ids, PAPERS.c.arxiv_id), (keys, PAPERS.c.title_key)):
+            for chunk in _chunks(values):
+                for row in c.execute(select(*columns).where(column.in_(chunk))).mappings():
+                    if row["id"] in seen:
+                        continue
+                    seen.add(row["id"])
+                    stored = dict(row)
+                    if stored["arxiv_id"]:
+                        by_arxiv[stored["arxiv_id"]] = stored
+                    by_title.setdefault(stored["title_key"], []).append(stored)
+        return by_arxiv, by_title
+
+    @staticmethod
+    def _match(
+        row: dict[str, Any],
+        by_arxiv: dict[str, dict[str, Any]],
+        by_title: dict[str, list[dict[str, Any]]],
+    ) -> dict[str, Any] | None:
+        if row["arxiv_id"] and row["arxiv_id"] in by_arxiv:
+            return by_arxiv[row["arxiv_id"]]
+        for stored in by_title.get(row["title_key"], []):
+            # Two different arXiv ids are two papers, whatever their titles say.
+            if row["arxiv_id"] and stored["arxiv_id"] and stored["arxiv_id"] != row["arxiv_id"]:
+                continue
+            return stored
+        return None
+
+    @staticmethod
+    def _match_pending(
+        row: dict[str, Any],
+        new_rows: list[dict[str, Any]],
+        pending_arxiv: dict[str, int],
+        pending_title: dict[str, list[int]],
+    ) -> int | None:
+        if row["arxiv_id"] and row["arxiv_id"] in pending_arxiv:
+            return pending_arxiv[row["arxiv_id"]]
+        for index in pending_title.get(row["title_key"], []):
+            other = new_rows[index]["arxiv_id"]
+            if row["arxiv_id"] and other and other != row["arxiv_id"]:
+                continue
+            return index
+        return None
+
+    def _near_duplicates(
+        self,
+        c: Connection,
+        parsed: list[ParsedPaper],
+        target: list[tuple[str, int]],
+        new_rows: list[dict[str, Any]],
+    ) -> list[PossibleDuplicate]:
+        """New papers whose titles nearly equal another's (same first words, tiny edit)."""
+        new_positions = {}
+        for position, (kind, ref) in enumerate(target):
+            if kind == "new" and ref not in new_positions:
+                new_positions[ref] = position
+        blocks: dict[str, list[tuple[int | None, str, str]]] = {}
+        wanted = sorted({_block_key(row["title_key"]) for row in new_rows})
+        for block in wanted:
+            if not block:
+                continue
+            rows = c.execute(
+                select(PAPERS.c.id, PAPERS.c.title_key, PAPERS.c.title)
+                .where(PAPERS.c.title_key >= block, PAPERS.c.title_key < block + "\uffff")
+                .limit(200)
+            )
+            blocks[block] = [(r.id, r.title_key, r.title) for r in rows]
+        found: list[PossibleDuplicate] = []
+        for ref, row in enumerate(new_rows):
+            block = _block_key(row["title_key"])
+            candidates = blocks.setdefault(block, [])
+            entry = parsed[new_positions[ref]]
+            for other_id, other_key, other_title in candidates:
+                if _near_duplicate(row["title_key"], other_key):
+                    found.append(PossibleDuplicate(entry.title, entry.line, other_id, other_title))
+                    break
+            candidates.append((None, row["title_key"], row["title"]))
+        return found
+
+    def _source(
+        self,
+        c: Connection,
+        result: ParseResult,
+        name: str,
+        path: str | None,
+        sha256: str,
+        now: str,
+    ) -> tuple[int, bool]:
+        existing = c.execute(
+            select(Source.id).where(Source.sha256 == sha256, Source.format == result.format)
+        ).scalar()
+        if existing is not None:
+            c.execute(update(Source).where(Source.id == existing).values(imported_at=now))
+            return int(existing), True
+        row = {
+            "name": name,
+            "path": path,
+            "sha256": sha256,
+            "format": result.format,
+            "page_date": result.page_date.isoformat() if result.page_date else None,
+            "page_date_precision": str(result.page_date_precision),
+            "assumptions": list(result.assumptions),
+            "imported_at": now,
+        }
+        return int(c.execute(insert(Source).returning(Source.id), row).scalar_one()), False
+
+    def sources(self) -> list[SourceInfo]:
+        with self._read() as c:
+            rows = c.execute(
+                text(
+                    "SELECT s.*, (SELECT count(DISTINCT a.paper_id) FROM appearances a "
+                    "WHERE a.source_id = s.id) AS paper_count FROM sources s ORDER BY s.id"
+                )
+            ).mappings()
+            return [
+                SourceInfo(
+                    id=r["id"],
+                    name=r["name"],
+                    path=r["path"],
+                    format=r["format"],
+                    page_date=dt.date.fromisoformat(r["page_date"]) if r["page_date"] else None,
+                    page_date_precision=DatePrecision(r["page_date_precision"]),
+                    imported_at=dt.datetime.fromisoformat(r["imported_at"]),
+                    paper_count=r["paper_count"],
+                    assumptions=json.loads(r["assumptions"]),
+                )
+                for r in rows
+            ]
+
+    def last_import_time(self) -> str | None:
+        with self._read() as c:
+            value = c.execute(select(func.max(Source.imported_at))).scalar()
+            return str(value) if value is not None else None
+
+    # ----------------------------------------------------------------- what the user owns
+    def set_status(self, ids: Sequence[int], status: ReadingStatus | str) -> None:
+        value = ReadingStatus(status).value
+        with self._write() as c:
+            ids = self._existing_ids(c, ids)
+            for chunk in _chunks(ids):
+                c.execute(
+                    update(PAPERS)
+                    .where(PAPERS.c.id.in_(chunk))
+                    .values(status=value, updated_at=_now())
+                )
+
+    def set_rating(self, ids: Sequence[int], rating: int) -> None:
+        if not 0 <= rating <= 5:
+            raise UserError(f"a rating is 0 to 5, not {rating}")
+        with self._write() as c:
+            ids = self._existing_ids(c, ids)
+            for chunk in _chunks(ids):
+                c.execute(
+                    update(PAPERS)
+                    .where(PAPERS.c.id.in_(chunk))
+                    .values(rating=rating, updated_at=_now())
+                )
+
+    def set_notes(self, paper_id: int, notes: str) -> None:
+        with self._write() as c:
+            self._existing_ids(c, [paper_id])
+            c.execute(
+                update(PAPERS).where(PAPERS.c.id == paper_id).values(notes=notes, updated_at=_now())
+            )
+
+    @staticmethod
+    def _check_tag(name: str) -> str:
+        clean = " ".join(name.split())
+        if not clean:
+            raise UserError("a tag needs a name")
+        if "," in clean or len(clean) > 64:
+            raise UserError(f"the tag {clean!r} is not valid: no commas, at most 64 characters")
+        return clean
+
+    def _tag_id(self, c: Connection, name: str, create: bool) -> int | None:
+        tag_id = c.execute(select(Tag.id).where(func.lower(Tag.name) == name.lower())).scalar()
+        if tag_id is None and create:
+            tag_id = c.execute(insert(Tag).returning(Tag.id), {"name": name}).scalar_one()
+        return int(tag_id) if tag_id is not None else None
+
+    def add_tags(self, ids: Sequence[int], names: Iterable[str]) -> None:
+        clean = [self._check_tag(n) for n in names]
+        with self._write() as c:
+            ids = self._existing_ids(c, ids)
+            for name in clean:
+                tag_id = self._tag_id(c, name, create=True)
+                c.execute(
+                    text("INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (:p, :t)"),
+                    [{"p": paper_id, "t": tag_id} for paper_id in ids],
+                )
+
+    def remove_tags(self, ids: Sequence[int], names: Iterable[str]) -> None:
+        with self._write() as c:
+            ids = self._existing_ids(c, ids)
+            for name in names:
+                tag_id = self._tag_id(c, name.strip(), create=False)
+                if tag_id is None:
+                    continue
+                for chunk in _chunks(ids):
+                    c.execute(
+                        delete(PaperTag).where(
+                            PaperTag.tag_id == tag_id, PaperTag.paper_id.in_(chunk)
+                        )
+                    )
+            # A tag nobody carries any more disappears from the sidebar.
+            c.execute(text("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags)"))
+
+    def tags(self) -> list[NamedCount]:
+        with self._read() as c:
+            rows = c.execute(
+                text(
+                    "SELECT t.id, t.name, count(pt.paper_id) FROM tags t LEFT JOIN paper_tags pt "
+                    "ON pt.tag_id = t.id GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
+                )
+            )
+            return [NamedCount(r[0], r[1], r[2]) for r in rows]
+
+    # ----------------------------------------------------------------- reading lists
+    def _list_id(self, c: Connection, name: str, create: bool = False) -> int:
+        clean = " ".join(name.split())
+        if not clean:
+            raise UserError("a reading list needs a name")
+        list_id = c.execute(
+            select(ReadingList.id).where(func.lower(ReadingList.name) == clean.lower())
+        ).scalar()
+        if list_id is None:
+            if not create:
+                raise UserError(f"there is no reading list named {clean!r}")
+            list_id = c.execute(
+                insert(ReadingList).returning(ReadingList.id),
+                {"name": clean, "description": "", "created_at": _now()},
+            ).scalar_one()
+        return int(list_id)
+
+    def create_list(self, name: str, description: str = "") -> int:
+        with self._write() as c:
+            clean = " ".join(name.split())
+            if not clean:
+                raise UserError("a reading list needs a name")
+            exists = c.execute(
+                select(ReadingList.id).where(func.lower(ReadingList.name) == clean.lower())
+            ).scalar()
+            if exists is not None:
+                raise UserError(f"a reading list named {clean!r} already exists")
+            return int(
+                c.execute(
+                    insert(ReadingList).returning(ReadingList.id),
+                    {"name": clean, "description": description, "created_at": _now()},
+                ).scalar_one()
+            )
+
+    def rename_list(self, old: str, new: str, description: str | None = None) -> None:
+        with self._write() as c:
+            list_id = self._list_id(c, old)
+            clean = " ".join(new.split())
+            if not clean:
+                raise UserError("a reading list needs a name")
+            clash = c.execute(
+                select(ReadingList.id).where(
+                    func.lower(ReadingList.name) == clean.lower(), ReadingList.id != list_id
+                )
+            ).scalar()
+            if clash is not None:
+                raise UserError(f"a reading list named {clean!r} already exists")
+            values: dict[str, Any] = {"name": clean}
+            if description is not None:
+                values["description"] = description
+            c.execute(update(ReadingList).where(ReadingList.id == list_id).values(**values))
+
+    def delete_list(self, name: str) -> None:
+        with self._write() as c:
+            list_id = self._list_id(c, name)
+            c.execute(delete(ReadingList).where(ReadingList.id == list_id))
+
+    def _append_to_list(self, c: Connection, list_id: int, ids: Sequence[int], now: str) -> int:
+        present = set(
+            c.execute(select(ListItem.paper_id).where(ListItem.list_id == list_id)).scalars()
+        )
+        last = c.execute(
+            select(func.coalesce(func.max(ListItem.position), 0)).where(ListItem.list_id == list_id)
+        ).scalar_one()
+        rows = []
+        for paper_id in ids:
+            if paper_id in present:
+                continue
+            present.add(paper_id)
+            last += 1
+            rows.append(
+                {"list_id": list_id, "paper_id": paper_id, "position": last, "added_at": now}
+            )
+        if rows:
+            c.execute(insert(ListItem), rows)
+        return len(rows)
+
+    def add_to_list(self, name: str, ids: Sequence[int], *, create: bool = False) -> int:
+        """Append papers to a list (after its last one); returns how many were not in it."""
+        with self._write() as c:
+            ids = self._existing_ids(c, ids)
+            return self._append_to_list(c, self._list_id(c, name, create=create), ids, _now())
+
+    def remove_from_list(self, name: str, ids: Sequence[int]) -> None:
+        with self._write() as c:
+            list_id = self._list_id(c, name)
+            for chunk in _chunks(list(ids)):
+                c.execute(
+                    delete(ListItem).where(
+                        ListItem.list_id == list_id, ListItem.paper_id.in_(chunk)
+                    )
+                )
+
+    def move_in_list(self, name: str, ordered_ids: Sequence[int]) -> None:
+        """Give the list exactly this order (the ids must be the list's members)."""
+        with self._write() as c:
+            list_id = self._list_id(c, name)
+            members = set(
+                c.execute(select(ListItem.paper_id).where(ListItem.list_id == list_id)).scalars()
+            )
+            if set(ordered_ids) != members or len(ordered_ids) != len(members):
+                raise UserError("the new order must hold exactly the papers of the list")
+            for position, paper_id in enumerate(ordered_ids, 1):
+                c.execute(
+                    update(ListItem)
+                    .where(ListItem.list_id == list_id, ListItem.paper_id == paper_id)
+                    .values(position=position)
+                )
+
+    def list_paper_ids(self, name: str) -> list[int]:
+        with self._read() as c:
+            list_id = self._list_id(c, name)
+            return list(
+                c.execute(
+                    select(ListItem.paper_id)
+                    .where(ListItem.list_id == list_id)
+                    .order_by(ListItem.position)
+                ).scalars()
+            )
+
+    def lists(self) -> list[NamedCount]:
+        with self._read() as c:
+            rows = c.execute(
+                text(
+                    "SELECT l.id, l.name, count(li.paper_id), l.description FROM reading_lists l "
+                    "LEFT JOIN list_items li ON li.list_id = l.id GROUP BY l.id "
+                    "ORDER BY l.name COLLATE NOCASE"
+                )
+            )
+            return [NamedCount(r[0], r[1], r[2], r[3]) for r in rows]
+
+    # ----------------------------------------------------------------- saved searches
+    def save_search(self, name: str, query: str) -> None:
+        parse_query(query)  # refuse to save what cannot run
+        clean = " ".join(name.split())
+        if not clean:
+            raise UserError("a saved search needs a name")
+        with self._write() as c:
+            c.execute(
+                text(
+                    'INSERT INTO saved_searches (name, "query") VALUES (:n, :q) '
+                    'ON CONFLICT (name) DO UPDATE SET "query" = excluded."query"'
+                ),
+                {"n": clean, "q": query},
+            )
+
+    def delete_saved_search(self, name: str) -> None:
+        with self._write() as c:
+            c.execute(delete(SavedSearch).where(func.lower(SavedSearch.name) == name.lower()))
+
+    def saved_searches(self) -> list[NamedCount]:
+        with self._read() as c:
+            rows = c.execute(
+                select(SavedSearch.id, SavedSearch.name, SavedSearch.query).order_by(
+                    SavedSearch.name
+                )
+            )
+            return [NamedCount(r[0], r[1], 0, r[2]) for r in rows]
+
+    def status_counts(self) -> dict[str, int]:
+        with self._read() as c:
+            counts = {s.value: 0 for s in ReadingStatus}
+            for status, count in c.execute(
+                text("SELECT status, count(*) FROM papers GROUP BY status")
+            ):
+                counts[status] = count
+            return counts
+
+    # ----------------------------------------------------------------- merge, delete, undo
+    def merge(self, keep_id: int, other_id: int) -> PaperRecord:
+        """Join `other` into `keep`: every appearance, tag, list membership and note survives;
+        empty fields of `keep` are filled from `other`; `other` is then removed."""
+        if keep_id == other_id:
+            raise UserError("a paper cannot be merged with itself")
+        with self._write() as c:
+            self._existing_ids(c, [keep_id, other_id])
+            keep = dict(c.execute(select(PAPERS).where(PAPERS.c.id == keep_id)).mappings().one())
+            other = dict(c.execute(select(PAPERS).where(PAPERS.c.id == other_id)).mappings().one())
+            if keep["arxiv_id"] and other["arxiv_id"] and keep["arxiv_id"] != other["arxiv_id"]:
+                raise UserError(
+                    f"papers {keep_id} and {other_id} have different arXiv ids "
+                    f"({keep['arxiv_id']}, {other['arxiv_id']}); they are different papers"
+                )
+            changes = _fill(keep, other)
+            notes = [n for n in (keep["notes"], other["notes"]) if n.strip()]
+            changes["notes"] = "\n\n".join(notes)
+            order = [s.value for s in ReadingStatus]
+            changes["status"] = max(keep["status"], other["status"], key=order.index)
+            changes["rating"] = max(keep["rating"], other["rating"])
+            if not keep["citation_key"] and other["citation_key"]:
+                changes["citation_key"] = other["citation_key"]
+            changes["added_at"] = min(keep["added_at"], other["added_at"])
+            changes["updated_at"] = _now()
+            c.execute(
+                text("UPDATE appearances SET paper_id = :k WHERE paper_id = :o"),
+                {"k": keep_id, "o": other_id},
+            )
+            c.execute(
+                text(
+                    "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) "
+                    "SELECT :k, tag_id FROM paper_tags WHERE paper_id = :o"
+                ),
+                {"k": keep_id, "o": other_id},
+            )
+            c.execute(
+                text(
+                    "INSERT OR IGNORE INTO list_items (list_id, paper_id, position, added_at) "
+                    "SELECT list_id, :k, position, added_at FROM list_items WHERE paper_id = :o"
+                ),
+                {"k": keep_id, "o": other_id},
+            )
+            # Unique columns move only after the other row is gone.
+            c.execute(delete(PAPERS).where(PAPERS.c.id == other_id))
+            c.execute(update(PAPERS).where(PAPERS.c.id == keep_id).values(**changes))
+        return self.get(keep_id)
+
+    def delete_papers(self, ids: Sequence[int]) -> DeletedPapers:
+        """Delete papers and return everything needed to restore them (undo)."""
+        snapshot = DeletedPapers()
+        with self._write() as c:
+            ids = self._existing_ids(c, ids)
+            for chunk in _chunks(ids):
+                snapshot.papers.extend(
+                    dict(r)
+                    for r in c.execute(select(PAPERS).where(PAPERS.c.id.in_(chunk))).mappings()
+                )
+                snapshot.tags.extend(
+                    (r[0], r[1])
+                    for r in c.execute(
+                        select(PaperTag.paper_id, Tag.name)
+                        .join(Tag, Tag.id == PaperTag.tag_id)
+                        .where(PaperTag.paper_id.in_(chunk))
+                    )
+                )
+                snapshot.list_items.extend(
+                    dict(r)
+                    for r in c.execute(
+                        select(ListItem.__table__).where(ListItem.paper_id.in_(chunk))
+                    ).mappings()
+                )
+                snapshot.appearances.extend(
+                    dict(r)
+                    for r in c.execute(
+                        select(Appearance.__table__).where(Appearance.paper_id.in_(chunk))
+                    ).mappings()
+                )
+                c.execute(delete(PAPERS).where(PAPERS.c.id.in_(chunk)))
+        return snapshot
+
+    def restore(self, snapshot: DeletedPapers) -> None:
+        """Put deleted papers back with their ids, tags, list places and appearances."""
+        with self._write() as c:
+            if snapshot.papers:
+                rows = [{**row, "tags": ""} for row in snapshot.papers]
+                c.execute(insert(PAPERS), rows)
+            live_lists = set(c.execute(select(ReadingList.id)).scalars())
+            items = [i for i in snapshot.list_items if i["list_id"] in live_lists]
+            if items:
+                c.execute(insert(ListItem), items)
+            live_sources = set(c.execute(select(Source.id)).scalars())
+            appearances = [a for a in snapshot.appearances if a["source_id"] in live_sources]
+            if appearances:
+                c.execute(insert(Appearance), appearances)
+            for paper_id, name in snapshot.tags:
+                tag_id = self._tag_id(c, name, create=True)
+                c.execute(
+                    text("INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (:p, :t)"),
+                    {"p": paper_id, "t": tag_id},
+                )
+
+
+def _record(row: RowMapping, lists: list[str], sources: list[SourceRef]) -> PaperRecord:
+    return PaperRecord(
+        id=row["id"],
+        title=row["title"],
+        abstract=row["abstract"],
+        arxiv_id=row["arxiv_id"],
+        url=row["url"],
+        published=dt.date.fromisoformat(row["published"]) if row["published"] else None,
+        published_precision=DatePrecision(row["published_precision"]),
+        authors=row["authors"],
+        authors_count=row["authors_count"],
+        organization=row["organization"],
+        upvotes=row["upvotes"],
+        comments=row["comments"],
+        code_urls=list(row["code_urls"] or []),
+        status=ReadingStatus(row["status"]),
+        rating=row["rating"],
+        notes=row["notes"],
+        tags=[t for t in row["tags"].split(", ") if t],
+        added_at=dt.datetime.fromisoformat(row["added_at"]),
+        updated_at=dt.datetime.fromisoformat(row["updated_at"]),
+        primary_class=row["primary_class"],
+        subjects=row["subjects"],
+        journal_ref=row["journal_ref"],
+        arxiv_comment=row["arxiv_comment"],
+        ai_summary=row["ai_summary"],
+        ai_keywords=row["ai_keywords"],
+        citation_key=row["citation_key"],
+        lists=lists,
+        sources=sources,
+    )

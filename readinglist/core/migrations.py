@@ -1,0 +1,156 @@
+"""Schema migrations: ordered SQL steps keyed on `PRAGMA user_version`.
+
+Each step is frozen once released: a later change to the schema is a new step, never an edit of
+an old one, so every library upgrades through the same path. Step N brings a library from
+version N-1 to N.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+_V1 = """
+CREATE TABLE papers (
+    id INTEGER NOT NULL PRIMARY KEY,
+    title TEXT NOT NULL,
+    title_key TEXT NOT NULL,
+    abstract TEXT,
+    arxiv_id VARCHAR UNIQUE,
+    url TEXT,
+    published VARCHAR,
+    published_precision VARCHAR NOT NULL DEFAULT 'unknown',
+    authors JSON,
+    authors_count INTEGER,
+    organization TEXT,
+    organization_handle TEXT,
+    upvotes INTEGER,
+    comments INTEGER,
+    code_urls JSON NOT NULL DEFAULT '[]',
+    primary_class VARCHAR,
+    subjects JSON,
+    journal_ref TEXT,
+    arxiv_comment TEXT,
+    ai_summary TEXT,
+    ai_keywords JSON,
+    status VARCHAR NOT NULL DEFAULT 'unread' CHECK (status IN ('unread', 'reading', 'read')),
+    rating INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5),
+    notes TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '',
+    citation_key VARCHAR UNIQUE,
+    added_at VARCHAR NOT NULL,
+    updated_at VARCHAR NOT NULL
+);
+CREATE INDEX ix_papers_title_key ON papers (title_key);
+CREATE INDEX ix_papers_published ON papers (published);
+CREATE INDEX ix_papers_authors_count ON papers (authors_count);
+CREATE INDEX ix_papers_organization ON papers (organization);
+CREATE INDEX ix_papers_upvotes ON papers (upvotes);
+CREATE INDEX ix_papers_comments ON papers (comments);
+CREATE INDEX ix_papers_status ON papers (status);
+CREATE INDEX ix_papers_rating ON papers (rating);
+CREATE INDEX ix_papers_added_at ON papers (added_at);
+
+CREATE TABLE tags (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name VARCHAR NOT NULL UNIQUE COLLATE NOCASE
+);
+CREATE TABLE paper_tags (
+    paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+    PRIMARY KEY (paper_id, tag_id)
+);
+CREATE INDEX ix_paper_tags_tag_id ON paper_tags (tag_id);
+
+CREATE TABLE reading_lists (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name VARCHAR NOT NULL UNIQUE COLLATE NOCASE,
+    description TEXT NOT NULL DEFAULT '',
+    created_at VARCHAR NOT NULL
+);
+CREATE TABLE list_items (
+    list_id INTEGER NOT NULL REFERENCES reading_lists (id) ON DELETE CASCADE,
+    paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    added_at VARCHAR NOT NULL,
+    PRIMARY KEY (list_id, paper_id)
+);
+CREATE INDEX ix_list_items_paper_id ON list_items (paper_id);
+
+CREATE TABLE sources (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL,
+    path TEXT,
+    sha256 VARCHAR NOT NULL,
+    format VARCHAR NOT NULL,
+    page_date VARCHAR,
+    page_date_precision VARCHAR NOT NULL DEFAULT 'unknown',
+    assumptions JSON NOT NULL DEFAULT '[]',
+    imported_at VARCHAR NOT NULL
+);
+CREATE INDEX ix_sources_sha256 ON sources (sha256);
+CREATE TABLE appearances (
+    id INTEGER NOT NULL PRIMARY KEY,
+    paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+    source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    shown JSON NOT NULL DEFAULT '{}'
+);
+CREATE INDEX ix_appearances_paper_id ON appearances (paper_id);
+CREATE UNIQUE INDEX ix_appearances_source_position ON appearances (source_id, position);
+
+CREATE TABLE saved_searches (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name VARCHAR NOT NULL UNIQUE COLLATE NOCASE,
+    "query" TEXT NOT NULL
+);
+
+-- Full-text index over what a person searches by words. External content: the text lives
+-- once, in papers; triggers keep the index in step. remove_diacritics folds accents.
+CREATE VIRTUAL TABLE papers_fts USING fts5(
+    title, abstract, notes, tags,
+    content='papers', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2',
+    prefix='2 3'
+);
+CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+    INSERT INTO papers_fts (rowid, title, abstract, notes, tags)
+    VALUES (new.id, new.title, coalesce(new.abstract, ''), new.notes, new.tags);
+END;
+CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
+    INSERT INTO papers_fts (papers_fts, rowid, title, abstract, notes, tags)
+    VALUES ('delete', old.id, old.title, coalesce(old.abstract, ''), old.notes, old.tags);
+END;
+CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract, notes, tags ON papers BEGIN
+    INSERT INTO papers_fts (papers_fts, rowid, title, abstract, notes, tags)
+    VALUES ('delete', old.id, old.title, coalesce(old.abstract, ''), old.notes, old.tags);
+    INSERT INTO papers_fts (rowid, title, abstract, notes, tags)
+    VALUES (new.id, new.title, coalesce(new.abstract, ''), new.notes, new.tags);
+END;
+
+-- papers.tags mirrors paper_tags (sorted names joined by ", ") for the index and the table.
+CREATE TRIGGER paper_tags_insert AFTER INSERT ON paper_tags BEGIN
+    UPDATE papers SET tags = coalesce((
+        SELECT group_concat(name, ', ') FROM (
+            SELECT t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id
+            WHERE pt.paper_id = new.paper_id ORDER BY t.name COLLATE NOCASE)), '')
+    WHERE id = new.paper_id;
+END;
+CREATE TRIGGER paper_tags_delete AFTER DELETE ON paper_tags BEGIN
+    UPDATE papers SET tags = coalesce((
+        SELECT group_concat(name, ', ') FROM (
+            SELECT t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id
+            WHERE pt.paper_id = old.paper_id ORDER BY t.name COLLATE NOCASE)), '')
+    WHERE id = old.paper_id;
+END;
+CREATE TRIGGER tags_rename AFTER UPDATE OF name ON tags BEGIN
+    UPDATE papers SET tags = coalesce((
+        SELECT group_concat(name, ', ') FROM (
+            SELECT t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id
+            WHERE pt.paper_id = papers.id ORDER BY t.name COLLATE NOCASE)), '')
+    WHERE id IN (SELECT paper_id FROM paper_tags WHERE tag_id = new.id);
+END;
+"""
+
+# MIGRATIONS[n] upgrades a library from version n to n + 1.
+MIGRATIONS: Sequence[str] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,133 @@
+"""The stored shape of a library, as typed SQLAlchemy declarations.
+
+The tables are created by the migration steps in `migrations.py` (plain SQL, frozen per version);
+these declarations must match them, which `tests/test_store.py` checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Paper(Base):
+    __tablename__ = "papers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    # Identity key of the title (see normalize.title_key); not unique: two arXiv papers may
+    # share a title, which is why arxiv_id wins when both sides have one.
+    title_key: Mapped[str] = mapped_column(Text, index=True)
+    abstract: Mapped[str | None] = mapped_column(Text)
+    arxiv_id: Mapped[str | None] = mapped_column(String, unique=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String, index=True)  # ISO date
+    published_precision: Mapped[str] = mapped_column(String, default="unknown")
+    authors: Mapped[list[str] | None] = mapped_column(JSON)
+    authors_count: Mapped[int | None] = mapped_column(Integer, index=True)
+    organization: Mapped[str | None] = mapped_column(Text, index=True)
+    organization_handle: Mapped[str | None] = mapped_column(Text)
+    upvotes: Mapped[int | None] = mapped_column(Integer, index=True)
+    comments: Mapped[int | None] = mapped_column(Integer, index=True)
+    code_urls: Mapped[list[str]] = mapped_column(JSON, default=list)
+    primary_class: Mapped[str | None] = mapped_column(String)
+    subjects: Mapped[list[str] | None] = mapped_column(JSON)
+    journal_ref: Mapped[str | None] = mapped_column(Text)
+    arxiv_comment: Mapped[str | None] = mapped_column(Text)
+    ai_summary: Mapped[str | None] = mapped_column(Text)
+    ai_keywords: Mapped[list[str] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String, default="unread", index=True)
+    rating: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # Tag names joined by ", ", kept by triggers on paper_tags; read by FTS and the table.
+    tags: Mapped[str] = mapped_column(Text, default="")
+    citation_key: Mapped[str | None] = mapped_column(String, unique=True)
+    added_at: Mapped[str] = mapped_column(String, index=True)  # ISO UTC timestamp
+    updated_at: Mapped[str] = mapped_column(String)
+
+    appearances: Mapped[list[Appearance]] = relationship(back_populates="paper")
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String, unique=True)
+
+
+class PaperTag(Base):
+    __tablename__ = "paper_tags"
+
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ReadingList(Base):
+    __tablename__ = "reading_lists"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String, unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[str] = mapped_column(String)
+
+
+class ListItem(Base):
+    __tablename__ = "list_items"
+
+    list_id: Mapped[int] = mapped_column(
+        ForeignKey("reading_lists.id", ondelete="CASCADE"), primary_key=True
+    )
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[str] = mapped_column(String)
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    path: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String, index=True)
+    format: Mapped[str] = mapped_column(String)
+    page_date: Mapped[str | None] = mapped_column(String)
+    page_date_precision: Mapped[str] = mapped_column(String, default="unknown")
+    assumptions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    imported_at: Mapped[str] = mapped_column(String)
+
+
+class Appearance(Base):
+    """One sighting of a paper on an imported page, with what that page showed."""
+
+    __tablename__ = "appearances"
+    __table_args__ = (
+        Index("ix_appearances_source_position", "source_id", "position", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    shown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    paper: Mapped[Paper] = relationship(back_populates="appearances")
+
+
+class SavedSearch(Base):
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String, unique=True)
+    query: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,273 @@
+"""Turns a parsed query into one parameterised SQL statement over papers and its FTS5 index.
+
+User text only ever reaches SQLite as bound parameters; words reach FTS5 as quoted strings
+(double quotes doubled), so no query can inject FTS5 syntax or SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from readinglist.core.query import And, Compare, FieldTerm, Node, Not, Or, Query, SortSpec, Words
+
+_TOKEN_CHARS = re.compile(r"\w", re.UNICODE)
+
+# SQL expression and default direction for each sort field. Descending puts NULLs last by itself
+# in SQLite (NULL sorts smallest); ascending says NULLS LAST so unknown values never lead.
+SORT_COLUMNS: dict[str, tuple[str, bool]] = {
+    "title": ("p.title_key", False),
+    "published": ("p.published", True),
+    "date": ("p.published", True),
+    "year": ("p.published", True),
+    "added": ("p.added_at", True),
+    "authors": ("p.authors_count", True),
+    "org": ("p.organization", False),
+    "organization": ("p.organization", False),
+    "comments": ("p.comments", True),
+    "upvotes": ("p.upvotes", True),
+    "status": ("p.status", False),
+    "rating": ("p.rating", True),
+    "tags": ("p.tags", False),
+}
+
+
+def fts_string(text: str) -> str:
+    """A literal FTS5 string: the only quoting FTS5 has is doubling the double quote."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _words_expression(words: Words) -> str | None:
+    """FTS5 expression for free text, or None when it has nothing FTS5 would index."""
+    if not _TOKEN_CHARS.search(words.text):
+        return None
+    if words.phrase:
+        expression = fts_string(words.text)
+    else:
+        # Each word is a prefix: "effic" finds "efficiency". A word FTS5 splits into several
+        # tokens ("pre-train") becomes a phrase whose last token is the prefix.
+        expression = fts_string(words.text) + " *"
+    if words.field is not None:
+        expression = f"{words.field} : {expression}"
+    return expression
+
+
+@dataclass
+class _Compiler:
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def bind(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def fts_in(self, expression: str, negated: bool = False) -> str:
+        keyword = "NOT IN" if negated else "IN"
+        return (
+            f"p.id {keyword} (SELECT rowid FROM papers_fts WHERE papers_fts MATCH "
+            f"{self.bind(expression)})"
+        )
+
+    # FTS-only subtrees compile to one MATCH expression (fast); anything else becomes SQL.
+    def fts_only(self, node: Node) -> str | None:
+        if isinstance(node, Words):
+            return _words_expression(node)
+        if isinstance(node, Or):
+            parts = [self.fts_only(child) for child in node.children]
+            if any(part is None for part in parts):
+                return None
+            return "(" + " OR ".join(p for p in parts if p) + ")"
+        if isinstance(node, And):
+            positive = [c for c in node.children if not isinstance(c, Not)]
+            negative = [c.child for c in node.children if isinstance(c, Not)]
+            pos = [self.fts_only(c) for c in positive]
+            neg = [self.fts_only(c) for c in negative]
+            if not pos or any(p is None for p in pos) or any(n is None for n in neg):
+                return None
+            expression = "(" + " AND ".join(p for p in pos if p) + ")"
+            for n in neg:
+                expression += f" NOT {n}"
+            return expression
+        return None
+
+    def compile(self, node: Node) -> str:
+        if isinstance(node, Words):
+            expression = _words_expression(node)
+            return self.fts_in(expression) if expression else "1"
+        if isinstance(node, Not):
+            child = node.child
+            if isinstance(child, Words):
+                expression = _words_expression(child)
+                return self.fts_in(expression, negated=True) if expression else "1"
+            return f"NOT ({self.compile(child)})"
+        if isinstance(node, Or | And):
+            if _has_text(node):
+                expression = self.fts_only(node)
+                if expression is not None:
+                    return self.fts_in(expression)
+            if isinstance(node, And):
+                return self.compile_and(node)
+            return "(" + " OR ".join(self.compile(c) for c in node.children) + ")"
+        if isinstance(node, Compare):
+            return self.compare(node)
+        return self.field_term(node)
+
+    def compile_and(self, node: And) -> str:
+        # Gather the plain words into one MATCH; compile the rest one by one.
+        words = [c for c in node.children if isinstance(c, Words) and _words_expression(c)]
+        rest = [c for c in node.children if c not in words]
+        parts: list[str] = []
+        if words:
+            expressions = [_words_expression(w) for w in words]
+            parts.append(self.fts_in(" AND ".join(e for e in expressions if e)))
+        parts.extend(self.compile(c) for c in rest)
+        return "(" + " AND ".join(parts) + ")"
+
+    def compare(self, node: Compare) -> str:
+        column = {
+            "year": "CAST(substr(p.published, 1, 4) AS INTEGER)",
+            "comments": "p.comments",
+            "upvotes": "p.upvotes",
+            "rating": "p.rating",
+            "authors": "p.authors_count",
+        }[node.field]
+        if node.field == "year":
+            # Compare on the ISO string so the published index serves the range.
+            low, high = {
+                "=": (node.value, node.value),
+                ">": (node.value + 1, 9999),
+                ">=": (node.value, 9999),
+                "<": (0, node.value - 1),
+                "<=": (0, node.value),
+                "between": (node.value, node.high if node.high is not None else node.value),
+            }[node.op]
+            return (
+                f"(p.published >= {self.bind(f'{low:04d}-00-00')} AND "
+                f"p.published <= {self.bind(f'{high:04d}-99-99')})"
+            )
+        if node.op == "between":
+            return f"({column} BETWEEN {self.bind(node.value)} AND {self.bind(node.high)})"
+        return f"({column} {node.op} {self.bind(node.value)})"
+
+    def field_term(self, node: FieldTerm) -> str:
+        value = node.value
+        if node.field == "tag":
+            return (
+                "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
+                f"WHERE t.name = {self.bind(value)} COLLATE NOCASE)"
+            )
+        if node.field == "list":
+            return (
+                "p.id IN (SELECT li.paper_id FROM list_items li JOIN reading_lists l "
+                f"ON l.id = li.list_id WHERE l.name = {self.bind(value)} COLLATE NOCASE)"
+            )
+        if node.field == "status":
+            return f"p.status = {self.bind(value)}"
+        if node.field == "arxiv":
+            return f"p.arxiv_id = {self.bind(value.lower().removeprefix('arxiv:'))}"
+        like = self.bind("%" + _escape_like(value) + "%")
+        if node.field == "org":
+            return (
+                f"(p.organization LIKE {like} ESCAPE '\\' OR "
+                f"p.organization_handle LIKE {like} ESCAPE '\\')"
+            )
+        if node.field == "source":
+            return (
+                "p.id IN (SELECT a.paper_id FROM appearances a JOIN sources s "
+                f"ON s.id = a.source_id WHERE s.name LIKE {like} ESCAPE '\\')"
+            )
+        if node.field == "author":
+            return f"p.authors LIKE {like} ESCAPE '\\'"
+        if node.field == "has":
+            return {
+                "code": "p.code_urls != '[]'",
+                "arxiv": "p.arxiv_id IS NOT NULL",
+                "abstract": "coalesce(p.abstract, '') != ''",
+                "notes": "p.notes != ''",
+                "authors": "p.authors IS NOT NULL",
+                "tags": "p.tags != ''",
+                "org": "p.organization IS NOT NULL",
+                "date": "p.published IS NOT NULL",
+            }[value]
+        raise AssertionError(f"unhandled field {node.field}")
+
+
+def _has_text(node: Node) -> bool:
+    if isinstance(node, Words):
+        return True
+    if isinstance(node, Not):
+        return _has_text(node.child)
+    if isinstance(node, And | Or):
+        return any(_has_text(c) for c in node.children)
+    return False
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _top_level_match(node: Node | None) -> str | None:
+    """The FTS expression that decides relevance: the query's plain words, if any."""
+    if node is None:
+        return None
+    if isinstance(node, Words):
+        return _words_expression(node)
+    if isinstance(node, And):
+        parts = [_words_expression(c) for c in node.children if isinstance(c, Words)]
+        present = [p for p in parts if p]
+        return " AND ".join(present) if present else None
+    return None
+
+
+@dataclass(frozen=True)
+class CompiledSearch:
+    sql: str
+    params: dict[str, Any]
+
+
+def compile_search(
+    query: Query,
+    sort: SortSpec | None = None,
+    *,
+    scope_sql: str | None = None,
+    limit: int | None = None,
+    select: str = "p.id",
+) -> CompiledSearch:
+    """SQL selecting matching papers in order. `sort` overrides the query's own sort:.
+
+    `scope_sql` is an extra condition (e.g. a sidebar selection) written by our code, not user
+    text. Without any sort: relevance when the query has words, else newest added first.
+    """
+    compiler = _Compiler()
+    conditions: list[str] = []
+    if query.where is not None:
+        conditions.append(compiler.compile(query.where))
+    if scope_sql:
+        conditions.append(scope_sql)
+    spec = sort or query.sort
+    relevance_match = _top_level_match(query.where)
+    if spec is None:
+        spec = SortSpec("relevance" if relevance_match else "added", True)
+    from_sql = "papers p"
+    if spec.field == "relevance" and relevance_match:
+        from_sql = "papers p JOIN papers_fts f ON f.rowid = p.id"
+        conditions.append(f"papers_fts MATCH {compiler.bind(relevance_match)}")
+        # bm25 rank: smaller is better; "descending" relevance means best first.
+        order = f"f.rank {'ASC' if spec.descending else 'DESC'}, p.id DESC"
+    else:
+        column, _default_desc = SORT_COLUMNS.get(spec.field, SORT_COLUMNS["added"])
+        if spec.field == "relevance":
+            column = "p.added_at"
+        direction = "DESC" if spec.descending else "ASC NULLS LAST"
+        order = f"{column} {direction}, p.id {'DESC' if spec.descending else 'ASC'}"
+    where = " AND ".join(conditions) if conditions else "1"
+    sql = f"SELECT {select} FROM {from_sql} WHERE {where} ORDER BY {order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return CompiledSearch(sql, compiler.params)
+
+
+def default_descending(field_name: str) -> bool:
+    """The natural first direction for a sort field (newest, most, highest first)."""
+    return SORT_COLUMNS.get(field_name, ("", True))[1]
