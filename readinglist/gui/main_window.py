@@ -397,8 +397,6 @@ class MainWindow(QMainWindow):
         if current not in ids:
             current = ids[0] if ids else None
         self.pane.show_paper(self.library.get(current) if current is not None else None)
-        if len(ids) > 1:
-            self.statusBar().showMessage(f"{len(ids)} papers selected", 3000)
 
     def select_ids(self, ids: Sequence[int]) -> None:
         rows = self.model.rows_of(ids)
@@ -660,7 +658,6 @@ class MainWindow(QMainWindow):
 
     def _import_done(self, summaries: list[ImportSummary]) -> None:
         self.last_import = summaries
-        self.statusBar().showMessage("; ".join(s.headline() for s in summaries), 15000)
         new_ids = [i for s in summaries for i in s.new_ids]
         self._total = self.library.count()
         self.reload_sidebar()
@@ -670,6 +667,7 @@ class MainWindow(QMainWindow):
             self.filter_bar.set_text("", apply=False)
             self.select_sidebar("new")
         self.select_ids(new_ids)
+        self.statusBar().showMessage("; ".join(s.headline() for s in summaries), 15000)
 
     def _import_cancelled(self) -> None:
         self.statusBar().showMessage("Import cancelled; the library is unchanged.", 10000)

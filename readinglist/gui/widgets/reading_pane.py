@@ -60,6 +60,7 @@ class ReadingPane(QWidget):
         super().__init__(parent)
         self.record: PaperRecord | None = None
         self._loading = False
+        self._notes_dirty = False  # typed but not yet saved
 
         self.browser = OfflineBrowser()
         self.browser.setHtml(EMPTY_HTML)
@@ -145,7 +146,7 @@ class ReadingPane(QWidget):
         """The same paper changed elsewhere (an undo, a key): update without losing the caret."""
         if self.record is None or record.id != self.record.id:
             return
-        if self._save_timer.isActive():
+        if self._notes_dirty:
             # The user is typing: keep their text, refresh the rest.
             record = _with_notes(record, self.notes.toPlainText())
         self.show_paper(record)
@@ -172,14 +173,15 @@ class ReadingPane(QWidget):
     def _notes_changed(self) -> None:
         if not self._loading and self.record is not None:
             self.saved_label.setText("Editing…")
+            self._notes_dirty = True
             self._save_timer.start()
 
     def save_notes(self) -> None:
         """Save notes now if they changed (also called on leaving a paper and on quit)."""
-        if not self._save_timer.isActive() or self.record is None:
-            self._save_timer.stop()
-            return
         self._save_timer.stop()
+        if not self._notes_dirty or self.record is None:
+            return
+        self._notes_dirty = False
         text = self.notes.toPlainText()
         if text != self.record.notes:
             self.notes_edited.emit(self.record.id, text)
