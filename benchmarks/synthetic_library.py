@@ -1,0 +1,93 @@
+"""A deterministic synthetic library for the window benchmark, built through the real import path.
+
+100,000 papers with ~12-word titles and ~1,500-character abstracts whose words follow a Zipf-like
+law (a few words everywhere, most rare), as real abstracts do. Cached under benchmarks/out/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+from pathlib import Path
+
+from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult
+from readinglist.core.library import Library
+
+OUT = Path(__file__).resolve().parent / "out"
+SEED = 20261123
+_COMMON = ["model", "learning", "language", "training", "large", "data", "models", "efficient", "vision", "reasoning", "diffusion", "transformer", "agents", "retrieval", "speech", "graph", "scaling", "benchmark", "neural", "attention", "generation", "multimodal", "robust", "evaluation", "dataset", "instruction", "alignment", "policy", "reinforcement", "sparse", "mixture", "experts", "quantization", "inference", "memory", "video", "image", "text", "code", "search", "planning", "knowledge", "representation", "contrastive", "pretraining", "finetuning", "adaptation", "low", "rank", "tokens", "context", "long", "short", "method", "approach", "results", "performance", "state", "art", "novel", "framework"]
+_SYLLABLES = ["ar", "ba", "co", "de", "en", "fa", "ge", "hi", "io", "ka", "la", "mo", "ne", "or", "pa", "qu", "ra", "si", "to", "un", "ve", "wa", "xe", "yo", "za", "tion", "ing", "al", "er", "ic"]
+_ORGS = [f"Lab {name}" for name in ("Alpha", "Beta", "Gamma", "Delta", "Orbit", "Nova", "Quark")]
+
+
+def _vocabulary(rng: random.Random, size: int = 20000) -> list[str]:
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return _COMMON + sorted(words)
+
+
+def _word(vocab: list[str], rng: random.Random) -> str:
+    return vocab[int(len(vocab) ** rng.random()) - 1]
+
+
+def papers(count: int, seed: int = SEED) -> list[ParsedPaper]:
+    rng = random.Random(seed)
+    vocab = _vocabulary(rng)
+    out: list[ParsedPaper] = []
+    for number in range(count):
+        title = " ".join(_word(vocab, rng) for _ in range(rng.randint(10, 14))).capitalize()
+        words: list[str] = []
+        length = 0
+        while length < 1500:
+            words.append(_word(vocab, rng))
+            length += len(words[-1]) + 1
+        published = dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 8 * 365))
+        n_authors = rng.randint(1, 12)
+        out.append(
+            ParsedPaper(
+                title=f"{title} {number}",
+                line=number + 1,
+                abstract=" ".join(words).capitalize() + ".",
+                arxiv_id=f"{published:%y%m}.{number:05d}",
+                published=published,
+                published_precision=DatePrecision.DAY,
+                authors=[f"Author {rng.randint(1, 5000)}" for _ in range(n_authors)],
+                organization=rng.choice(_ORGS) if rng.random() < 0.4 else None,
+                upvotes=rng.randint(0, 500) if rng.random() < 0.8 else None,
+                comments=rng.randint(0, 30) if rng.random() < 0.3 else None,
+            )
+        )
+    return out
+
+
+def build(count: int = 100_000, batch: int = 10_000) -> Path:
+    """The cached library file, generated on first use."""
+    path = OUT / f"library-{count}.sqlite"
+    if path.exists():
+        return path
+    OUT.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    for leftover in OUT.glob(partial.name + "*"):
+        leftover.unlink()
+    library = Library(partial)
+    everything = papers(count)
+    for start in range(0, count, batch):
+        chunk = everything[start : start + batch]
+        name = f"synthetic-{start // batch:02d}.txt"
+        library.import_result(
+            ParseResult(format="synthetic", papers=chunk),
+            file_name=name,
+            file_path=None,
+            sha256=hashlib.sha256(name.encode()).hexdigest(),
+        )
+    library.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(partial) + suffix).unlink(missing_ok=True)
+    partial.rename(path)
+    return path
+
+
+if __name__ == "__main__":
+    print(build())
