@@ -1,4 +1,5 @@
-"""Guards against a PySide6 release that mishandles references (6.12.0 did: see pyproject)."""
+"""Guards against a PySide6 release that mishandles references to None (6.12.0 loses one on
+QStandardItem.appendRow and on QModelIndex.data() of an unset role; see pyproject)."""
 
 from __future__ import annotations
 
