@@ -46,7 +46,7 @@ class Paper(Base):
     rating: Mapped[int] = mapped_column(Integer, default=0, index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     # Tag names joined by ", ", kept by triggers on paper_tags; read by FTS and the table.
-    tags: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[str] = mapped_column(Text, default="", index=True)
     citation_key: Mapped[str | None] = mapped_column(String, unique=True)
     added_at: Mapped[str] = mapped_column(String, index=True)  # ISO UTC timestamp
     updated_at: Mapped[str] = mapped_column(String)

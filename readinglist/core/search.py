@@ -31,6 +31,9 @@ SORT_COLUMNS: dict[str, tuple[str, bool]] = {
     "rating": ("p.rating", True),
     "tags": ("p.tags", False),
 }
+# Columns that are never NULL: their ascending order needs no NULLS LAST, which would keep
+# SQLite from reading the order straight off the column's index.
+_NOT_NULL = {"p.title_key", "p.added_at", "p.status", "p.rating", "p.tags"}
 
 
 def fts_string(text: str) -> str:
@@ -56,6 +59,10 @@ def _words_expression(words: Words) -> str | None:
 @dataclass
 class _Compiler:
     params: dict[str, Any] = field(default_factory=dict)
+    # When the order comes from a column's index, the match set is only probed (`+p.id`):
+    # SQLite then walks the index in order and stops at LIMIT, instead of fetching every
+    # matching row by id and sorting them all (at 100,000 matches, most of the time spent).
+    probe_matches: bool = False
 
     def bind(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -64,8 +71,9 @@ class _Compiler:
 
     def fts_in(self, expression: str, negated: bool = False) -> str:
         keyword = "NOT IN" if negated else "IN"
+        column = "+p.id" if self.probe_matches and not negated else "p.id"
         return (
-            f"p.id {keyword} (SELECT rowid FROM papers_fts WHERE papers_fts MATCH "
+            f"{column} {keyword} (SELECT rowid FROM papers_fts WHERE papers_fts MATCH "
             f"{self.bind(expression)})"
         )
 
@@ -242,16 +250,16 @@ def compile_search(
     `scope_sql` is an extra condition (e.g. a sidebar selection) written by our code, not user
     text. Without any sort: relevance when the query has words, else newest added first.
     """
-    compiler = _Compiler()
+    spec = sort or query.sort
+    relevance_match = _top_level_match(query.where)
+    if spec is None:
+        spec = SortSpec("relevance" if relevance_match else "added", True)
+    compiler = _Compiler(probe_matches=spec.field != "relevance" and spec.field in SORT_COLUMNS)
     conditions: list[str] = []
     if query.where is not None:
         conditions.append(compiler.compile(query.where))
     if scope_sql:
         conditions.append(scope_sql)
-    spec = sort or query.sort
-    relevance_match = _top_level_match(query.where)
-    if spec is None:
-        spec = SortSpec("relevance" if relevance_match else "added", True)
     from_sql = "papers p"
     if spec.field == "relevance" and relevance_match:
         from_sql = "papers p JOIN papers_fts f ON f.rowid = p.id"
@@ -262,7 +270,9 @@ def compile_search(
         column, _default_desc = SORT_COLUMNS.get(spec.field, SORT_COLUMNS["added"])
         if spec.field == "relevance":
             column = "p.added_at"
-        direction = "DESC" if spec.descending else "ASC NULLS LAST"
+        direction = "DESC" if spec.descending else "ASC"
+        if not spec.descending and column not in _NOT_NULL:
+            direction += " NULLS LAST"
         order = f"{column} {direction}, p.id {'DESC' if spec.descending else 'ASC'}"
     where = " AND ".join(conditions) if conditions else "1"
     sql = f"SELECT {select} FROM {from_sql} WHERE {where} ORDER BY {order}"

@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self.last_import: list[ImportSummary] = []
         self._total = library.count()
         self._sidebar_key = "all"
+        # Papers to select again once a search's id list is complete (see PaperTableModel).
+        self._pending_selection: list[int] | None = None
 
         self.setWindowTitle(f"ReadingList — {library.path.name}")
         self.setAcceptDrops(True)
@@ -132,6 +134,9 @@ class MainWindow(QMainWindow):
 
         # --- signals
         self.filter_bar.query_changed.connect(self.apply_search)
+        self.model.searched.connect(self._show_count)
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.loaded.connect(self._restore_selection)
         self.sidebar.selectionModel().currentChanged.connect(self._sidebar_changed)
         self.sidebar.customContextMenuRequested.connect(self._sidebar_menu)
         self.sidebar.papers_dropped.connect(self.add_to_list)
@@ -345,19 +350,31 @@ class MainWindow(QMainWindow):
         self.list_menu.addAction(self.new_list_action)
 
     # ================================================================ searching
-    def apply_search(self, query: str | None = None) -> bool:
+    def apply_search(self, query: str | None = None, *, wait: bool = False) -> bool:
         """Show the papers matching the filter bar's query within the sidebar's entry."""
         text = self.filter_bar.text() if query is None else query
         entry = self.sidebar_model.entry(self._sidebar_key)
         scope = entry.scope_sql if entry is not None else None
         try:
-            self.model.search(text, scope)
+            self.model.search(text, scope, wait=wait)
         except QueryError as exc:
             self.filter_bar.show_error(f"{exc.reason} (at character {exc.position + 1})")
             return False
-        self.filter_bar.show_count(self.model.rowCount(), self._total)
         self.stack.setCurrentIndex(1 if self._total else 0)
         return True
+
+    def _show_count(self, count: int, complete: bool) -> None:
+        self.filter_bar.show_count(count, self._total, complete)
+
+    def _remember_selection(self) -> None:
+        if self._pending_selection is None:
+            self._pending_selection = self.table.selected_ids()
+
+    def _restore_selection(self) -> None:
+        ids, self._pending_selection = self._pending_selection, None
+        # If the user picked a row while the rest was loading, their choice stands.
+        if ids and not self.table.selected_ids():
+            self.select_ids(ids)
 
     def _sidebar_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         key = current.siblingAtColumn(NAME).data(Qt.ItemDataRole.UserRole + 1)
@@ -399,6 +416,9 @@ class MainWindow(QMainWindow):
         self.pane.show_paper(self.library.get(current) if current is not None else None)
 
     def select_ids(self, ids: Sequence[int]) -> None:
+        if not self.model.complete:
+            self._pending_selection = list(ids)  # selected when the id list is complete
+            return
         rows = self.model.rows_of(ids)
         selection = self.table.selectionModel()
         flags = QItemSelectionModel.SelectionFlag
@@ -419,7 +439,7 @@ class MainWindow(QMainWindow):
             selected = self.table.selected_ids()
             self._total = self.library.count()
             self.reload_sidebar()
-            self.apply_search()
+            self.apply_search(wait=True)
             self.select_ids(selected)
         else:
             self.model.forget(ids)
@@ -638,7 +658,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.setEnabled(True)
         self.import_action.setEnabled(False)
         self.statusBar().showMessage("Importing…")
-        task = run_in_background(job, self)
+        task = run_in_background(job)
         task.progress.connect(self._import_progress)
         task.succeeded.connect(self._import_done)
         task.cancelled.connect(self._import_cancelled)
@@ -661,11 +681,12 @@ class MainWindow(QMainWindow):
         new_ids = [i for s in summaries for i in s.new_ids]
         self._total = self.library.count()
         self.reload_sidebar()
-        self.apply_search()
+        self.apply_search(wait=True)
         if new_ids and len(self.model.rows_of(new_ids)) < len(new_ids):
             # Some new papers are hidden by the filter or the sidebar: show the import itself.
             self.filter_bar.set_text("", apply=False)
             self.select_sidebar("new")
+            self.model.wait_until_loaded()
         self.select_ids(new_ids)
         self.statusBar().showMessage("; ".join(s.headline() for s in summaries), 15000)
 
@@ -679,8 +700,6 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.cancel_button.hide()
         self.import_action.setEnabled(True)
-        if self.import_task is not None:
-            self.import_task.deleteLater()
         self.import_task = None
 
     # ================================================================ drag and drop of files
@@ -762,7 +781,8 @@ class MainWindow(QMainWindow):
         s.sort_descending = self.model.sort_descending
         s.sidebar_key = self._sidebar_key
         s.query = self.filter_bar.text()
-        s.selected_ids = self.table.selected_ids()[:100]
+        # A selection waiting for its search to finish loading is still the user's selection.
+        s.selected_ids = (self._pending_selection or self.table.selected_ids())[:100]
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -29,8 +29,8 @@ class Task(QObject):
     cancelled = Signal()
     finished = Signal()  # after any of the three above
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self) -> None:
+        super().__init__()
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -58,11 +58,23 @@ class _Runnable(QRunnable):
             # A job that finished did its work, even if Cancel came too late to stop it.
             task.succeeded.emit(result)
         task.finished.emit()
+        _RUNNING.discard(self)
 
 
-def run_in_background(job: Job, parent: QObject | None = None) -> Task:
-    task = Task(parent)
-    QThreadPool.globalInstance().start(_Runnable(task, job))
+# Runnables between start and end. The pool holds only the C++ side; without this reference
+# Python may collect the wrapper first, and the pool then runs an empty QRunnable.
+_RUNNING: set[_Runnable] = set()
+
+
+def run_in_background(job: Job) -> Task:
+    """Start `job`; keep the returned task referenced until it reports `finished`.
+
+    The task has no Qt parent on purpose: a parent could delete it while the job still runs
+    and emits; the runnable holds its own reference until the job is done."""
+    task = Task()
+    runnable = _Runnable(task, job)
+    _RUNNING.add(runnable)
+    QThreadPool.globalInstance().start(runnable)
     return task
 
 

@@ -54,16 +54,20 @@ WindowFactory = Callable[[Library], MainWindow]
 
 
 @pytest.fixture
-def make_window(qtbot: QtBot, settings_path: Path) -> WindowFactory:
+def make_window(qtbot: QtBot, settings_path: Path) -> Iterator[WindowFactory]:
     def make(library: Library) -> MainWindow:
         window = MainWindow(library, Settings(settings_path))
         qtbot.addWidget(window)
         window.resize(1200, 800)
         window.show()
         qtbot.waitExposed(window)
+        # Tests start from a settled table: the background query has delivered every id.
+        qtbot.waitUntil(lambda: window.model.complete)
         return window
 
-    return make
+    yield make
+    # Background queries finish before the windows they report to are closed.
+    wait_for_background_work()
 
 
 @pytest.fixture

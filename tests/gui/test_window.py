@@ -55,6 +55,12 @@ def visible_ids(window: MainWindow) -> list[int]:
     return list(window.model.ids)
 
 
+def loaded(qtbot: QtBot, window: MainWindow) -> list[int]:
+    """The table's ids once its background query has delivered the whole list."""
+    qtbot.waitUntil(lambda: window.model.complete)
+    return visible_ids(window)
+
+
 def test_title_names_the_library_and_empty_state_says_how_to_import(
     make_window: WindowFactory, empty_library: Library
 ) -> None:
@@ -67,7 +73,7 @@ def test_title_names_the_library_and_empty_state_says_how_to_import(
 def test_typing_a_query_filters_the_table(
     qtbot: QtBot, window: MainWindow, library: Library
 ) -> None:
-    assert window.model.rowCount() == library.count()
+    assert len(loaded(qtbot, window)) == library.count()
     qtbot.keyClicks(window.filter_bar.edit, "speech")
     expected = library.search_ids("speech", SortSpec("added", True))
     assert 0 < len(expected) < library.count()
@@ -76,11 +82,11 @@ def test_typing_a_query_filters_the_table(
     # Esc clears the filter.
     qtbot.keyClick(window.filter_bar.edit, Qt.Key.Key_Escape)
     assert window.filter_bar.text() == ""
-    assert window.model.rowCount() == library.count()
+    assert len(loaded(qtbot, window)) == library.count()
 
 
 def test_a_malformed_query_shows_its_error_inline(qtbot: QtBot, window: MainWindow) -> None:
-    before = visible_ids(window)
+    before = loaded(qtbot, window)
     qtbot.keyClicks(window.filter_bar.edit, "(speech")
     qtbot.waitUntil(window.filter_bar.error_label.isVisible)
     assert "parenthesis" in window.filter_bar.error_label.text()
@@ -100,12 +106,12 @@ def test_clicking_a_header_sorts_in_sqlite(
     )
     assert window.model.sort_column == PUBLISHED
     first = window.model.sort_descending
-    assert visible_ids(window) == library.search_ids("", SortSpec("published", first))
+    assert loaded(qtbot, window) == library.search_ids("", SortSpec("published", first))
     qtbot.mouseClick(
         header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
     )
     assert window.model.sort_descending is not first
-    assert visible_ids(window) == library.search_ids("", SortSpec("published", not first))
+    assert loaded(qtbot, window) == library.search_ids("", SortSpec("published", not first))
 
 
 def test_drop_a_file_and_accept_the_preview(
@@ -283,7 +289,7 @@ def test_settings_restore_the_session(
     first.table.horizontalHeader().setSortIndicator(PUBLISHED, Qt.SortOrder.AscendingOrder)
     first.table.horizontalHeader().setSectionHidden(AUTHORS, True)
     first.filter_bar.set_text("model")
-    chosen = visible_ids(first)[2]
+    chosen = loaded(qtbot, first)[2]
     first.select_ids([chosen])
     first.splitter.setSizes([200, 600, 400])
     sizes = first.splitter.sizes()
@@ -292,9 +298,9 @@ def test_settings_restore_the_session(
     second = make_window(library)
     assert second.filter_bar.text() == "model"
     assert second.model.sort_column == PUBLISHED and not second.model.sort_descending
-    assert visible_ids(second) == library.search_ids("model", SortSpec("published", False))
+    assert loaded(qtbot, second) == library.search_ids("model", SortSpec("published", False))
     assert second.table.horizontalHeader().isSectionHidden(AUTHORS)
-    assert second.table.selected_ids() == [chosen]
+    qtbot.waitUntil(lambda: second.table.selected_ids() == [chosen])
     assert second.pane.record is not None and second.pane.record.id == chosen
     assert second.splitter.sizes() == sizes
 

@@ -10,24 +10,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEventLoop,
     QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont
 
 from readinglist.core.library import Library
-from readinglist.core.query import SortSpec, parse_query
+from readinglist.core.query import Query, SortSpec, parse_query
 from readinglist.core.records import PaperRecord, ReadingStatus
 from readinglist.core.texttools import latex_to_text
 from readinglist.gui.format import added_text, authors_text, published_text, rating_text
+from readinglist.gui.worker import Task, run_in_background
 
 TITLE = 0
 PUBLISHED = 1
@@ -71,6 +75,22 @@ _NUMERIC = {COMMENTS, UPVOTES}
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 
+# data() runs for every visible cell on every paint: compare plain ints, not enum members.
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_FONT = Qt.ItemDataRole.FontRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_PAPER_ID = int(PAPER_ID_ROLE)
+_RECORD = int(RECORD_ROLE)
+_ALIGN_LEFT = (Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value
+_ALIGN_RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
+_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsDragEnabled
+    | Qt.ItemFlag.ItemNeverHasChildren
+)
+
 PAPER_IDS_MIME = "application/x-readinglist-paper-ids"
 
 Index = QModelIndex | QPersistentModelIndex
@@ -93,16 +113,49 @@ def paper_ids_from_mime(mime: QMimeData) -> list[int]:
         return []
 
 
+@dataclass(frozen=True)
+class _Row:
+    """A fetched paper and its cells, formatted once when fetched, not on every paint."""
+
+    record: PaperRecord
+    cells: tuple[str | int, ...]
+    unread: bool
+
+
+def _row(record: PaperRecord) -> _Row:
+    cells = tuple(_display(record, column) for column in range(COLUMN_COUNT))
+    return _Row(record, cells, record.status is ReadingStatus.UNREAD)
+
+
+@dataclass(frozen=True)
+class _Search:
+    generation: int
+    query: Query
+    sort: SortSpec | None
+    scope_sql: str | None
+
+
 class PaperTableModel(QAbstractTableModel):
-    searched = Signal(int)  # the number of papers found
+    """Rows are the ids of one search. A search first shows its first HEAD_ROWS papers (one
+    LIMIT query, a few milliseconds even at 100,000 matches); the full id list follows from a
+    background query and the rows are appended when it lands."""
+
+    searched = Signal(int, bool)  # papers found so far, whether that is all of them
+    loaded = Signal()  # the current search's id list is complete
+
+    HEAD_ROWS = 150
 
     def __init__(self, library: Library, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self._ids: list[int] = []
-        self._rows: dict[int, PaperRecord] = {}
+        self._rows: dict[int, _Row] = {}
         self._query = ""
         self._scope: str | None = None
+        self._complete = True
+        self._generation = 0
+        self._loading: Task | None = None
+        self._pending: _Search | None = None
         self.sort_column = ADDED
         self.sort_descending = True
         self._bold = QFont()
@@ -117,56 +170,99 @@ class PaperTableModel(QAbstractTableModel):
     def ids(self) -> Sequence[int]:
         return self._ids
 
+    @property
+    def complete(self) -> bool:
+        return self._complete
+
     def sort_spec(self) -> SortSpec:
         return SortSpec(SORT_FIELDS[self.sort_column], self.sort_descending)
 
-    def search(self, query: str, scope_sql: str | None = None) -> None:
-        """Show the papers matching `query`; a QueryError leaves the model as it was."""
+    def search(self, query: str, scope_sql: str | None = None, *, wait: bool = False) -> None:
+        """Show the papers matching `query`; a QueryError leaves the model as it was.
+
+        With `wait`, the whole id list is loaded before returning (after edits, in tests)."""
         parsed = parse_query(query)
         # A query's own sort: wins over the header, as the query language promises.
-        ids = self.library.search_ids(
-            parsed, None if parsed.sort else self.sort_spec(), scope_sql=scope_sql
-        )
+        spec = None if parsed.sort else self.sort_spec()
+        limit = None if wait else self.HEAD_ROWS
+        ids = self.library.search_ids(parsed, spec, scope_sql=scope_sql, limit=limit)
+        self._generation += 1
         self._query = query
         self._scope = scope_sql
+        self._complete = limit is None or len(ids) < limit
+        self._pending = None
         self._reset(ids)
+        if not self._complete:
+            self._load_rest(_Search(self._generation, parsed, spec, scope_sql))
 
     def refresh(self) -> None:
-        """Run the current search again (after an import, a delete, an undo)."""
-        self.search(self._query, self._scope)
+        """Run the current search again, whole (after an import, a delete, an undo)."""
+        self.search(self._query, self._scope, wait=True)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < COLUMN_COUNT:
             return
         self.sort_column = column
         self.sort_descending = order == Qt.SortOrder.DescendingOrder
-        parsed = parse_query(self._query)
-        ids = self.library.search_ids(
-            parsed, None if parsed.sort else self.sort_spec(), scope_sql=self._scope
-        )
-        self.layoutAboutToBeChanged.emit()
-        # Keep the selection on the same papers: persistent indexes follow their ids.
-        old = self.persistentIndexList()
-        old_ids = [self._ids[i.row()] if i.isValid() else None for i in old]
-        self._ids = ids
-        self._rows.clear()
-        position = {paper_id: row for row, paper_id in enumerate(ids)} if old else {}
-        new = [
-            self.index(position[pid], i.column())
-            if pid is not None and pid in position
-            else QModelIndex()
-            for pid, i in zip(old_ids, old, strict=True)
-        ]
-        self.changePersistentIndexList(old, new)
-        self.layoutChanged.emit()
-        self.searched.emit(len(ids))
+        self.search(self._query, self._scope)
 
     def _reset(self, ids: list[int]) -> None:
         self.beginResetModel()
         self._ids = ids
         self._rows.clear()
         self.endResetModel()
-        self.searched.emit(len(ids))
+        self.searched.emit(len(ids), self._complete)
+        if self._complete:
+            self.loaded.emit()
+
+    def _load_rest(self, search: _Search) -> None:
+        if self._loading is not None:
+            # One background query at a time; while typing, only the latest one matters.
+            self._pending = search
+            return
+        library = self.library
+
+        def job(_progress: object, _cancelled: object) -> tuple[int, list[int]]:
+            ids = library.search_ids(search.query, search.sort, scope_sql=search.scope_sql)
+            return search.generation, ids
+
+        task = run_in_background(job)
+        # Bound methods, not lambdas: Qt drops these connections if the model goes first.
+        task.succeeded.connect(self._rest_loaded)
+        task.finished.connect(self._load_finished)
+        self._loading = task
+
+    def _load_finished(self) -> None:
+        self._loading = None
+        pending, self._pending = self._pending, None
+        if pending is not None and pending.generation == self._generation:
+            self._load_rest(pending)
+
+    def _rest_loaded(self, result: tuple[int, list[int]]) -> None:
+        generation, ids = result
+        if generation != self._generation:
+            return  # a newer search replaced this one
+        self._complete = True
+        head = len(self._ids)
+        if ids[:head] != self._ids:
+            self._reset(ids)  # the library changed in between: show the fresh list as it is
+            return
+        if len(ids) > head:
+            self.beginInsertRows(_ROOT, head, len(ids) - 1)
+            self._ids = ids
+            self.endInsertRows()
+        self.searched.emit(len(self._ids), True)
+        self.loaded.emit()
+
+    def wait_until_loaded(self, msecs: int = 30000) -> None:
+        """Block until the id list is complete (tests and scripts; the window never waits)."""
+        if self._complete:
+            return
+        loop = QEventLoop()
+        self.loaded.connect(loop.quit)
+        QTimer.singleShot(msecs, loop.quit)
+        loop.exec()
+        self.loaded.disconnect(loop.quit)
 
     # ---------------------------------------------------------------- rows
     def paper_id(self, row: int) -> int:
@@ -177,6 +273,10 @@ class PaperTableModel(QAbstractTableModel):
         return [row for row, paper_id in enumerate(self._ids) if paper_id in wanted]
 
     def record(self, row: int) -> PaperRecord | None:
+        cached = self._row(row)
+        return cached.record if cached is not None else None
+
+    def _row(self, row: int) -> _Row | None:
         if not 0 <= row < len(self._ids):
             return None
         paper_id = self._ids[row]
@@ -188,7 +288,7 @@ class PaperTableModel(QAbstractTableModel):
         start = max(0, row - _BLOCK_BEFORE)
         block = [i for i in self._ids[start : start + _BLOCK] if i not in self._rows]
         for fetched in self.library.get_many(block, relations=False):
-            self._rows[fetched.id] = fetched
+            self._rows[fetched.id] = _row(fetched)
         return self._rows.get(paper_id)
 
     def forget(self, ids: Sequence[int]) -> None:
@@ -216,47 +316,33 @@ class PaperTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsDragEnabled
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._ids):
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        row = index.row()
+        if not index.isValid() or row >= len(self._ids):
             return None
-        if role == PAPER_ID_ROLE:
-            return self._ids[index.row()]
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.FontRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.TextAlignmentRole,
-            RECORD_ROLE,
-        ):
+        if role == _ALIGNMENT:
+            return _ALIGN_RIGHT if index.column() in _NUMERIC else _ALIGN_LEFT
+        if role == _PAPER_ID:
+            return self._ids[row]
+        if role not in (_DISPLAY, _FONT, _TOOLTIP, _RECORD):
             return None
+        cached = self._row(row)
+        if cached is None:
+            return None
+        if role == _DISPLAY:
+            return cached.cells[index.column()]
+        if role == _FONT:
+            return self._bold if cached.unread else None
+        if role == _RECORD:
+            return cached.record
         column = index.column()
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in _NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        record = self.record(index.row())
-        if record is None:
-            return None
-        if role == RECORD_ROLE:
-            return record
-        if role == Qt.ItemDataRole.FontRole:
-            return self._bold if record.status is ReadingStatus.UNREAD else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == TITLE:
-                return latex_to_text(record.title)
-            if column == AUTHORS and record.authors:
-                return ", ".join(record.authors)
-            return None
-        return _display(record, column)
+        if column == TITLE:
+            return cached.cells[TITLE]
+        if column == AUTHORS and cached.record.authors:
+            return ", ".join(cached.record.authors)
+        return None
 
     # ---------------------------------------------------------------- dragging papers
     def mimeTypes(self) -> list[str]:
@@ -272,7 +358,7 @@ class PaperTableModel(QAbstractTableModel):
         return Qt.DropAction.CopyAction
 
 
-def _display(record: PaperRecord, column: int) -> str | int | None:
+def _display(record: PaperRecord, column: int) -> str | int:
     if column == TITLE:
         return latex_to_text(record.title)
     if column == PUBLISHED:
@@ -291,6 +377,4 @@ def _display(record: PaperRecord, column: int) -> str | int | None:
         return rating_text(record.rating)
     if column == TAGS:
         return ", ".join(record.tags)
-    if column == ADDED:
-        return added_text(record.added_at)
-    return None
+    return added_text(record.added_at)

@@ -84,9 +84,13 @@ class FilterBar(QWidget):
         self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.edit.selectAll()
 
-    def show_count(self, count: int, total: int) -> None:
+    def show_count(self, count: int, total: int, complete: bool = True) -> None:
         self.error_label.hide()
         self.edit.setStyleSheet("")
+        if not complete:
+            # The first rows are shown; the rest of the list is still being read.
+            self.count_label.setText(f"{count:,}+ of {total:,}")
+            return
         noun = "paper" if count == 1 else "papers"
         self.count_label.setText(
             f"{count:,} {noun}" if count == total else f"{count:,} of {total:,}"
