@@ -218,8 +218,13 @@ class Library:
             yield connection
 
     # ----------------------------------------------------------------- reading
-    def count(self) -> int:
+    def count(self, scope_sql: str | None = None) -> int:
+        """How many papers; with `scope_sql` (see search_ids), how many within that scope."""
         with self._read() as c:
+            if scope_sql:
+                return int(
+                    c.execute(text(f"SELECT count(*) FROM papers p WHERE {scope_sql}")).scalar_one()
+                )
             return int(c.execute(select(func.count()).select_from(PAPERS)).scalar_one())
 
     def search_ids(

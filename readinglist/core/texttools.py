@@ -156,6 +156,7 @@ _STYLED = {
 }
 # After these, a brace group is an argument we do not convert (`x_{i}`, `\\cite{k}`): kept.
 _KEEPS_BRACES = re.compile(r"[\w^]")
+_LATEX_CHARS = re.compile(r"[\\${}]")
 _COMMAND = re.compile(r"\\([A-Za-z]+)|\\(.)", re.DOTALL)
 # Inline math: short, on one line, not "$5 and $10" (a digit after the opening $ and a space
 # before the closing one is money, not math).
@@ -274,6 +275,8 @@ def _convert(text: str, style: str, out: list[Span], math: bool) -> None:
 
 def latex_spans(text: str) -> list[Span]:
     """Styled runs of `text` with its LaTeX fragments converted; adjacent equal styles merged."""
+    if not _LATEX_CHARS.search(text):
+        return [Span(text)] if text else []  # most titles: nothing to convert
     raw: list[Span] = []
     _convert(text, "", raw, math=False)
     merged: list[Span] = []

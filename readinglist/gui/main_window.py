@@ -61,7 +61,7 @@ from readinglist.gui.widgets.filter_bar import FilterBar
 from readinglist.gui.widgets.paper_table import PaperTableView
 from readinglist.gui.widgets.reading_pane import ReadingPane
 from readinglist.gui.widgets.sidebar import SidebarView
-from readinglist.gui.worker import Task, run_in_background
+from readinglist.gui.worker import Task
 from readinglist.importers import ListingText, listing_from_text, read_listing
 
 EMPTY_TEXT = "Drop saved pages here, or File ▸ Import…"
@@ -144,8 +144,8 @@ class MainWindow(QMainWindow):
         self.table.doubleClicked.connect(lambda _index: self.open_link())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._table_menu)
-        self.pane.status_chosen.connect(lambda s: self.set_status(ReadingStatus(s)))
-        self.pane.rating_chosen.connect(self.set_rating)
+        self.pane.status_chosen.connect(self._pane_status)
+        self.pane.rating_chosen.connect(self._pane_rating)
         self.pane.tags_edited.connect(self._pane_tags)
         self.pane.notes_edited.connect(self._pane_notes)
 
@@ -436,11 +436,15 @@ class MainWindow(QMainWindow):
     def notify(self, ids: list[int], structural: bool) -> None:
         """A command changed these papers: refresh what shows them."""
         if structural:
-            selected = self.table.selected_ids()
             self._total = self.library.count()
+            key = self._sidebar_key
             self.reload_sidebar()
-            self.apply_search(wait=True)
-            self.select_ids(selected)
+            if self._sidebar_key != key:
+                self.apply_search()  # the list or tag it showed is gone: "All papers" now
+            else:
+                # A reset (rows came or went) keeps the selection via _remember_selection.
+                self.model.refresh(ids)
+                self._show_count(self.model.rowCount(), True)
         else:
             self.model.forget(ids)
         record = self.pane.record
@@ -474,6 +478,19 @@ class MainWindow(QMainWindow):
         ids = self._target_ids()
         if ids:
             self.run(SetRatingCommand(self.library, self.notify, ids, rating))
+
+    # The pane's editors change the paper the pane shows; keys and menus change the selection.
+    def _pane_status(self, status: str) -> None:
+        record = self.pane.record
+        if record is not None:
+            self.run(
+                SetStatusCommand(self.library, self.notify, [record.id], ReadingStatus(status))
+            )
+
+    def _pane_rating(self, rating: int) -> None:
+        record = self.pane.record
+        if record is not None:
+            self.run(SetRatingCommand(self.library, self.notify, [record.id], rating))
 
     def _pane_tags(self, names: list[str]) -> None:
         record = self.pane.record
@@ -658,13 +675,14 @@ class MainWindow(QMainWindow):
         self.cancel_button.setEnabled(True)
         self.import_action.setEnabled(False)
         self.statusBar().showMessage("Importing…")
-        task = run_in_background(job)
+        task = Task(job)
         task.progress.connect(self._import_progress)
         task.succeeded.connect(self._import_done)
         task.cancelled.connect(self._import_cancelled)
         task.failed.connect(self._import_failed)
         task.finished.connect(self._import_finished)
         self.import_task = task
+        task.start()
 
     def cancel_import(self) -> None:
         if self.import_task is not None:

@@ -1,8 +1,11 @@
 """The one way the window runs work off the GUI thread.
 
-`run_in_background(job)` runs `job(progress, cancelled)` in the global thread pool and reports
-through the returned task's signals, which are delivered on the GUI thread. Jobs get plain
-callbacks and never see a widget.
+    task = Task(job)                      # job(progress, cancelled) -> result
+    task.succeeded.connect(...)           # connect first ...
+    task.start()                          # ... then start, so no report can be missed
+
+The job runs in the global thread pool; the task's signals arrive on the GUI thread. Jobs get
+plain callbacks and never see a widget.
 """
 
 from __future__ import annotations
@@ -21,7 +24,10 @@ Job = Callable[[Progress, Cancelled], Any]
 
 
 class Task(QObject):
-    """A background job's handle: progress, its result or error, and a way to cancel it."""
+    """A background job's handle: progress, its result or error, and a way to cancel it.
+
+    It has no Qt parent on purpose: a parent could delete it while the job still runs and
+    emits. Whoever starts it keeps a reference until `finished`."""
 
     progress = Signal(int, int)
     succeeded = Signal(object)
@@ -29,9 +35,15 @@ class Task(QObject):
     cancelled = Signal()
     finished = Signal()  # after any of the three above
 
-    def __init__(self) -> None:
+    def __init__(self, job: Job) -> None:
         super().__init__()
+        self._job = job
         self._cancel = threading.Event()
+
+    def start(self) -> None:
+        runnable = _Runnable(self, self._job)
+        _RUNNING.add(runnable)
+        QThreadPool.globalInstance().start(runnable)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -64,18 +76,6 @@ class _Runnable(QRunnable):
 # Runnables between start and end. The pool holds only the C++ side; without this reference
 # Python may collect the wrapper first, and the pool then runs an empty QRunnable.
 _RUNNING: set[_Runnable] = set()
-
-
-def run_in_background(job: Job) -> Task:
-    """Start `job`; keep the returned task referenced until it reports `finished`.
-
-    The task has no Qt parent on purpose: a parent could delete it while the job still runs
-    and emits; the runnable holds its own reference until the job is done."""
-    task = Task()
-    runnable = _Runnable(task, job)
-    _RUNNING.add(runnable)
-    QThreadPool.globalInstance().start(runnable)
-    return task
 
 
 def wait_for_background_work(msecs: int = 30000) -> bool:

@@ -9,6 +9,7 @@ hold every row in memory and sort it in Python.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,7 @@ from readinglist.core.query import Query, SortSpec, parse_query
 from readinglist.core.records import PaperRecord, ReadingStatus
 from readinglist.core.texttools import latex_to_text
 from readinglist.gui.format import added_text, authors_text, published_text, rating_text
-from readinglist.gui.worker import Task, run_in_background
+from readinglist.gui.worker import Task
 
 TITLE = 0
 PUBLISHED = 1
@@ -98,8 +99,8 @@ _ROOT = QModelIndex()  # the invisible root: a table has no children
 
 # Rows fetched in one query when the view asks for one we do not have: about a screenful,
 # starting a little above, so scrolling either way mostly hits the cache.
-_BLOCK = 80
-_BLOCK_BEFORE = 16
+_BLOCK = 60
+_BLOCK_BEFORE = 8
 _CACHE_LIMIT = 5000
 
 
@@ -195,9 +196,22 @@ class PaperTableModel(QAbstractTableModel):
         if not self._complete:
             self._load_rest(_Search(self._generation, parsed, spec, scope_sql))
 
-    def refresh(self) -> None:
-        """Run the current search again, whole (after an import, a delete, an undo)."""
-        self.search(self._query, self._scope, wait=True)
+    def refresh(self, changed: Sequence[int] = ()) -> None:
+        """Run the current search again, whole, after an edit of the papers `changed`.
+
+        When the same papers come back in the same order only their rows are repainted, so
+        the view keeps its scroll position and selection."""
+        parsed = parse_query(self._query)
+        ids = self.library.search_ids(
+            parsed, None if parsed.sort else self.sort_spec(), scope_sql=self._scope
+        )
+        if self._complete and ids == self._ids:
+            self.forget(changed)
+            return
+        self._generation += 1
+        self._complete = True
+        self._pending = None
+        self._reset(ids)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < COLUMN_COUNT:
@@ -226,17 +240,27 @@ class PaperTableModel(QAbstractTableModel):
             ids = library.search_ids(search.query, search.sort, scope_sql=search.scope_sql)
             return search.generation, ids
 
-        task = run_in_background(job)
+        task = Task(job)
         # Bound methods, not lambdas: Qt drops these connections if the model goes first.
         task.succeeded.connect(self._rest_loaded)
+        task.failed.connect(self._rest_failed)
         task.finished.connect(self._load_finished)
         self._loading = task
+        task.start()
 
     def _load_finished(self) -> None:
         self._loading = None
         pending, self._pending = self._pending, None
         if pending is not None and pending.generation == self._generation:
             self._load_rest(pending)
+
+    def _rest_failed(self, error: Exception) -> None:
+        # The head is on screen; finish the list here rather than leave it short for good.
+        print(
+            f"readinglist: background search failed ({error!r}); searching again", file=sys.stderr
+        )
+        if not self._complete:
+            self.search(self._query, self._scope, wait=True)
 
     def _rest_loaded(self, result: tuple[int, list[int]]) -> None:
         generation, ids = result
