@@ -55,7 +55,7 @@ from readinglist.gui.dialogs.import_preview import (
 )
 from readinglist.gui.icons import icon
 from readinglist.gui.models.paper_table import COLUMN_COUNT, PaperTableModel
-from readinglist.gui.models.sidebar import ENTRY_NAME_ROLE, KIND_ROLE, NAME, SidebarModel
+from readinglist.gui.models.sidebar import ENTRY_NAME_ROLE, KEY_ROLE, KIND_ROLE, NAME, SidebarModel
 from readinglist.gui.settings import Settings
 from readinglist.gui.widgets.filter_bar import FilterBar
 from readinglist.gui.widgets.paper_table import PaperTableView
@@ -131,6 +131,9 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_menus()
+        # On first run the table is hidden behind the empty state; pasting must work there too.
+        self.empty_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.empty_label.addAction(self.paste_action)
 
         # --- signals
         self.filter_bar.query_changed.connect(self.apply_search)
@@ -361,6 +364,8 @@ class MainWindow(QMainWindow):
             self.filter_bar.show_error(f"{exc.reason} (at character {exc.position + 1})")
             return False
         self.stack.setCurrentIndex(1 if self._total else 0)
+        if not self._total and self.focusWidget() is self.table:
+            self.empty_label.setFocus()
         return True
 
     def _show_count(self, count: int, complete: bool) -> None:
@@ -377,7 +382,7 @@ class MainWindow(QMainWindow):
             self.select_ids(ids)
 
     def _sidebar_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        key = current.siblingAtColumn(NAME).data(Qt.ItemDataRole.UserRole + 1)
+        key = current.siblingAtColumn(NAME).data(KEY_ROLE)
         if not isinstance(key, str) or key.startswith("group:"):
             return
         self._sidebar_key = key
@@ -404,7 +409,7 @@ class MainWindow(QMainWindow):
         item = self.sidebar_model.index_of(key) or self.sidebar_model.index_of("all")
         if item is not None:
             self.sidebar.setCurrentIndex(item.index())
-            self._sidebar_key = str(item.data(Qt.ItemDataRole.UserRole + 1))
+            self._sidebar_key = str(item.data(KEY_ROLE))
         self.sidebar.selectionModel().blockSignals(False)
 
     # ================================================================ selection and pane

@@ -98,13 +98,18 @@ class SidebarModel(QStandardItemModel):
 
     def _group(self, title: str, kind: str, glyph: str) -> QStandardItem:
         item = QStandardItem(icon(glyph), title)
+        # Every item carries every role, so no lookup ever gets an empty value back.
         item.setData(f"group:{kind}", KEY_ROLE)
         item.setData("group", KIND_ROLE)
+        item.setData(title, ENTRY_NAME_ROLE)
+        item.setData("", QUERY_ROLE)
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
         font = item.font()
         font.setBold(True)
         item.setFont(font)
         spacer = QStandardItem()
+        for role in (KEY_ROLE, KIND_ROLE, ENTRY_NAME_ROLE, QUERY_ROLE):
+            spacer.setData(item.data(role), role)
         spacer.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.appendRow([item, spacer])
         return item
@@ -124,7 +129,8 @@ class SidebarModel(QStandardItemModel):
             flags |= Qt.ItemFlag.ItemIsDropEnabled
         item.setFlags(flags)
         number = QStandardItem("" if count is None else f"{count:,}")
-        number.setData(entry.key, KEY_ROLE)
+        for role in (KEY_ROLE, KIND_ROLE, ENTRY_NAME_ROLE, QUERY_ROLE):
+            number.setData(item.data(role), role)
         number.setFlags(flags)
         number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         parent.appendRow([item, number])
