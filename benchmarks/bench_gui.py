@@ -10,6 +10,7 @@ then go through a QSortFilterProxyModel over an in-memory QStandardItemModel for
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import resource
 import statistics
@@ -123,6 +124,7 @@ def main() -> int:
     window = MainWindow(library, Settings(Path(folder.name) / "settings.ini"))
     window.resize(1400, 900)
     window.show()
+    gc.freeze()  # as readinglist.gui.app.main does after showing the window
     app.processEvents()
     table = window.table
     viewport = table.viewport()
@@ -138,6 +140,10 @@ def main() -> int:
     complete: list[float] = []  # until the whole id list is in the model (background query)
     model: PaperTableModel = window.model
     found = 0
+    # One untimed round first: the first query after opening reads the index from disk.
+    for length in range(1, len(WORD) + 1):
+        timed(lambda n=length: window.apply_search(WORD[:n]))
+        model.wait_until_loaded()
     for _ in range(args.rounds):
         for length in range(1, len(WORD) + 1):
             begin = time.perf_counter()
@@ -221,12 +227,16 @@ def main() -> int:
     q50, q95 = statistics.median(proxy_keys), _percentile(proxy_keys, 0.95)
     worst_sort = max(sorts, key=lambda k: sorts[k])
     print()
-    print(f"ReadingList window, {library.count():,} papers, typing {WORD!r} {args.rounds} times")
+    print(
+        f"ReadingList window, {library.count():,} papers, typing {WORD!r} {args.rounds} times "
+        "(after one untimed round)"
+    )
     print(_check("first paint (process start)", paint, TARGETS["first paint"]))
     print(_check("keystroke p50", p50, TARGETS["keystroke p95"]))
     print(_check("keystroke p95", p95, TARGETS["keystroke p95"]))
     last = ", ".join(f"{WORD[: i + 1]}={v:.1f}" for i, v in enumerate(keystrokes[-len(WORD) :]))
     print(f"  per prefix (last round): {last} ms; '{WORD}' finds {found:,}")
+    print(f"  all keystrokes, sorted: {', '.join(f'{v:.0f}' for v in sorted(keystrokes))} ms")
     print(
         f"  whole id list in the model (background): p50 {statistics.median(complete):.1f} ms, "
         f"p95 {_percentile(complete, 0.95):.1f} ms"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+import sqlite3
 from pathlib import Path
 
 from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult
@@ -176,8 +177,14 @@ def build(count: int = 100_000, batch: int = 10_000) -> Path:
             sha256=hashlib.sha256(name.encode()).hexdigest(),
         )
     library.close()
+    # Fold the write-ahead log into the file before renaming it, so nothing stays behind.
+    connection = sqlite3.connect(partial)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
     for suffix in ("-wal", "-shm"):
-        Path(str(partial) + suffix).unlink(missing_ok=True)
+        leftover = Path(str(partial) + suffix)
+        if leftover.exists() and leftover.stat().st_size == 0:
+            leftover.unlink()
     partial.rename(path)
     return path
 

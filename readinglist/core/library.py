@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -242,7 +243,7 @@ class Library:
             # Straight through the driver: at 100,000 ids SQLAlchemy's per-row result
             # processing costs more than the query itself.
             cursor = c.connection.driver_connection.execute(compiled.sql, compiled.params)  # type: ignore[union-attr]
-            return [row[0] for row in cursor.fetchall()]
+            return list(map(itemgetter(0), cursor))
 
     def search(
         self, query: str | Query = "", sort: SortSpec | None = None, limit: int | None = None

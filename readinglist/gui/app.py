@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -67,6 +68,9 @@ def main(argv: list[str] | None = None, library_path: Path | None = None) -> int
         return 1
     window = MainWindow(library, Settings())
     window.show()
+    # What start-up built lives as long as the window: keep it out of the collector's sweeps,
+    # which otherwise land in the middle of a keystroke now and then.
+    gc.freeze()
     code = app.exec()
     library.close()
     return code

@@ -61,16 +61,20 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         task = self.task
         try:
-            result = self.job(task.progress.emit, task.is_cancelled)
-        except ImportCancelled:
-            task.cancelled.emit()
-        except Exception as exc:  # reported to the window, which shows it as a message
-            task.failed.emit(exc)
-        else:
-            # A job that finished did its work, even if Cancel came too late to stop it.
-            task.succeeded.emit(result)
-        task.finished.emit()
-        _RUNNING.discard(self)
+            try:
+                result = self.job(task.progress.emit, task.is_cancelled)
+            except ImportCancelled:
+                task.cancelled.emit()
+            except Exception as exc:  # reported to the window, which shows it as a message
+                task.failed.emit(exc)
+            else:
+                # A job that finished did its work, even if Cancel came too late to stop it.
+                task.succeeded.emit(result)
+            task.finished.emit()
+        except RuntimeError:
+            pass  # the task went away (the app is quitting): nobody is left to tell
+        finally:
+            _RUNNING.discard(self)
 
 
 # Runnables between start and end. The pool holds only the C++ side; without this reference
