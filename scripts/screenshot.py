@@ -21,6 +21,7 @@ def main() -> int:
     from readinglist.gui.app import create_app
     from readinglist.gui.main_window import MainWindow
     from readinglist.gui.settings import Settings
+    from readinglist.gui.worker import wait_for_background_work
     from readinglist.importers import parse_listing, read_listing
 
     files = sorted(SAMPLES.glob("*.txt"))
@@ -50,6 +51,7 @@ def main() -> int:
         window = MainWindow(library, Settings(Path(folder) / "settings.ini"))
         window.resize(1440, 860)
         window.show()
+        window.model.wait_until_loaded()
         window.select_ids(ids[:1])
         app.processEvents()
         out = ROOT / "docs" / "screenshot.png"
@@ -57,8 +59,10 @@ def main() -> int:
         window.grab().save(str(out))
         print(f"wrote {out}")
         window.close()
+        wait_for_background_work()
+        window.deleteLater()
+        QApplication.processEvents()  # deliver what the window still had queued, then it goes
         library.close()
-    QApplication.processEvents()
     return 0
 
 

@@ -25,6 +25,15 @@ def source_scope(source_id: int) -> str:
     return f"p.id IN (SELECT paper_id FROM appearances WHERE source_id = {int(source_id)})"
 
 
+_LAST_SOURCE = "(SELECT id FROM sources ORDER BY imported_at DESC, id DESC LIMIT 1)"
+
+
 def last_import_scope() -> str:
-    """Papers the latest import added: an import stamps its new papers and its source alike."""
-    return "p.added_at >= (SELECT max(imported_at) FROM sources)"
+    """Papers the latest import added: on its page, and on no page imported before it.
+
+    (Timestamps alone cannot tell: imports a second apart share them.)"""
+    return (
+        f"p.id IN (SELECT a.paper_id FROM appearances a WHERE a.source_id = {_LAST_SOURCE}) "
+        "AND NOT EXISTS (SELECT 1 FROM appearances b WHERE b.paper_id = p.id "
+        f"AND b.source_id < {_LAST_SOURCE})"
+    )

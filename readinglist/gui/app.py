@@ -14,6 +14,7 @@ from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.gui.main_window import MainWindow
 from readinglist.gui.settings import Settings
+from readinglist.gui.worker import wait_for_background_work
 
 
 def _dark_palette() -> QPalette:
@@ -72,5 +73,6 @@ def main(argv: list[str] | None = None, library_path: Path | None = None) -> int
     # which otherwise land in the middle of a keystroke now and then.
     gc.freeze()
     code = app.exec()
+    wait_for_background_work()  # a search still reading the library finishes first
     library.close()
     return code

@@ -14,7 +14,7 @@ from readinglist.gui.models.paper_table import (
     PaperTableModel,
 )
 
-_DEFAULT_WIDTHS = {TITLE: 420, ADDED: 130}
+_DEFAULT_WIDTHS = {TITLE: 360, ADDED: 130}
 
 
 class PaperTableView(QTableView):
