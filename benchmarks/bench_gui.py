@@ -10,7 +10,6 @@ then go through a QSortFilterProxyModel over an in-memory QStandardItemModel for
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import resource
 import statistics
@@ -123,8 +122,7 @@ def main() -> int:
     library = Library(library_path)
     window = MainWindow(library, Settings(Path(folder.name) / "settings.ini"))
     window.resize(1400, 900)
-    window.show()
-    gc.freeze()  # as readinglist.gui.app.main does after showing the window
+    window.show()  # which also freezes start-up objects out of the collector (MainWindow)
     app.processEvents()
     table = window.table
     viewport = table.viewport()

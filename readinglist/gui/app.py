@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.gui.main_window import MainWindow
 from readinglist.gui.settings import Settings
-from readinglist.gui.worker import wait_for_background_work
 
 
 def _dark_palette() -> QPalette:
@@ -69,10 +67,6 @@ def main(argv: list[str] | None = None, library_path: Path | None = None) -> int
         return 1
     window = MainWindow(library, Settings())
     window.show()
-    # What start-up built lives as long as the window: keep it out of the collector's sweeps,
-    # which otherwise land in the middle of a keystroke now and then.
-    gc.freeze()
     code = app.exec()
-    wait_for_background_work()  # a search still reading the library finishes first
     library.close()
     return code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -15,6 +16,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QKeySequence,
+    QShowEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -61,7 +63,7 @@ from readinglist.gui.widgets.filter_bar import FilterBar
 from readinglist.gui.widgets.paper_table import PaperTableView
 from readinglist.gui.widgets.reading_pane import ReadingPane
 from readinglist.gui.widgets.sidebar import SidebarView
-from readinglist.gui.worker import Task
+from readinglist.gui.worker import Task, wait_for_background_work
 from readinglist.importers import ListingText, listing_from_text, read_listing
 
 EMPTY_TEXT = "Drop saved pages here, or File ▸ Import…"
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self._sidebar_key = "all"
         # Papers to select again once a search's id list is complete (see PaperTableModel).
         self._pending_selection: list[int] | None = None
+        self._shown_once = False
 
         self.setWindowTitle(f"ReadingList — {library.path.name}")
         self.setAcceptDrops(True)
@@ -808,11 +811,22 @@ class MainWindow(QMainWindow):
         s.selected_ids = (self._pending_selection or self.table.selected_ids())[:100]
         s.sync()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            # What start-up built lives as long as the window: keep it out of the collector's
+            # sweeps, which otherwise land in the middle of a keystroke now and then.
+            gc.freeze()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.pane.save_notes()
         if self.import_task is not None:
             self.import_task.cancel()
         self.save_session()
+        # A search or a cancelled import still reading the library ends before the library
+        # is closed under it.
+        wait_for_background_work(10000)
         super().closeEvent(event)
 
 
