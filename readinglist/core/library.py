@@ -144,7 +144,7 @@ def _near_duplicate(a: str, b: str) -> bool:
     if a == b:
         return False
     shorter, longer = sorted((a, b), key=len)
-    if len(shorter) < 12 or len(shorter) / len(longer) < _NEAR_DUPLICATE_RATIO:
+    if len(shorter) < 12 or len(shorter) / len(longer) < 0.75:  # cheap reject first
         return False
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= _NEAR_DUPLICATE_RATIO
 
@@ -327,6 +327,8 @@ class Library:
                 self._append_to_list(connection, list_id, summary.paper_ids, now)
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
+            if progress is not None:
+                progress(total, total)
             if dry_run:
                 transaction.rollback()
             else:
@@ -336,8 +338,6 @@ class Library:
             raise
         finally:
             connection.close()
-        if progress is not None:
-            progress(total, total)
         return summary
 
     def _import(
@@ -362,8 +362,11 @@ class Library:
         pending_title: dict[str, list[int]] = {}
         fills: dict[int, dict[str, Any]] = {}
         for index, row in enumerate(incoming):
-            if cancelled is not None and index % 256 == 0 and cancelled():
-                raise ImportCancelled()
+            if index % 256 == 0:
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+                if progress is not None:
+                    progress(index, len(incoming))
             found = self._match(row, by_arxiv, by_title)
             if found is not None:
                 stored = fills.get(found["id"], found)
@@ -386,8 +389,6 @@ class Library:
                 pending_arxiv[row["arxiv_id"]] = len(new_rows)
             pending_title.setdefault(row["title_key"], []).append(len(new_rows))
             new_rows.append(row)
-            if progress is not None and index % 1000 == 0:
-                progress(index, len(incoming))
 
         summary.possible_duplicates = self._near_duplicates(c, result.papers, target, new_rows)
 

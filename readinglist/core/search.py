@@ -178,7 +178,10 @@ class _Compiler:
                 f"ON s.id = a.source_id WHERE s.name LIKE {like} ESCAPE '\\')"
             )
         if node.field == "author":
-            return f"p.authors LIKE {like} ESCAPE '\\'"
+            return (
+                "EXISTS (SELECT 1 FROM json_each(p.authors) "
+                f"WHERE json_each.value LIKE {like} ESCAPE '\\')"
+            )
         if node.field == "has":
             return {
                 "code": "p.code_urls != '[]'",
