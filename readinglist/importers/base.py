@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -106,6 +107,24 @@ def decode_listing(raw: bytes, path: Path | None) -> str:
             return raw.decode(charset)
         except UnicodeDecodeError:
             raise not_utf8 from None
+
+
+def is_page_resources_folder(path: Path) -> bool:
+    """A browser's "Webpage, complete" save writes `page.html` plus a `page_files` folder of
+    images and scripts. The folder is no listing; importing both means importing the page."""
+    if not path.is_dir() or not path.name.endswith("_files"):
+        return False
+    stem = path.name[: -len("_files")]
+    return any((path.parent / f"{stem}{suffix}").is_file() for suffix in (".html", ".htm"))
+
+
+def files_to_import(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """Split what the user handed us into files to import and resource folders to skip."""
+    files: list[Path] = []
+    skipped: list[Path] = []
+    for path in paths:
+        (skipped if is_page_resources_folder(path) else files).append(path)
+    return files, skipped
 
 
 def read_listing(path: Path) -> ListingText:
