@@ -51,7 +51,6 @@ _REANALYZE_THRESHOLD = 1000  # new papers after which the planner's statistics a
 _BULK_INDEX_THRESHOLD = 500  # new papers from which the FTS index is filled in one statement
 # Fields a later sighting may fill when the library has nothing for them yet.
 _FILLABLE = (
-    "abstract",
     "arxiv_id",
     "url",
     "authors",
@@ -93,7 +92,8 @@ def _row_from_parsed(paper: ParsedPaper, now: str) -> dict[str, Any]:
     return {
         "title": paper.title,
         "title_key": title_key(paper.title),
-        "abstract": paper.abstract,
+        "abstract": paper.abstract,  # goes to papers_fts, not to the papers row
+        "has_abstract": bool(paper.abstract),
         "arxiv_id": paper.arxiv_id,
         "url": url,
         "published": paper.published.isoformat() if paper.published else None,
@@ -125,6 +125,9 @@ def _row_from_parsed(paper: ParsedPaper, now: str) -> dict[str, Any]:
 def _fill(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
     """The changes that fill `stored`'s empty fields from `incoming`; never overwrites."""
     changes: dict[str, Any] = {}
+    if not stored.get("has_abstract") and incoming.get("abstract"):
+        changes["abstract"] = incoming["abstract"]
+        changes["has_abstract"] = True
     for name in _FILLABLE:
         if _empty(stored.get(name)) and not _empty(incoming.get(name)):
             changes[name] = incoming[name]
@@ -146,7 +149,7 @@ def _fill(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
 
 _JSON_COLUMNS = {"authors", "code_urls", "subjects", "ai_keywords", "shown"}
 _PAPER_INSERT_COLUMNS = (
-    "title", "title_key", "abstract", "arxiv_id", "url", "published", "published_precision",
+    "id", "title", "title_key", "has_abstract", "arxiv_id", "url", "published", "published_precision",
     "authors", "authors_count", "organization", "organization_handle", "upvotes", "comments",
     "code_urls", "primary_class", "subjects", "journal_ref", "arxiv_comment", "ai_summary",
     "ai_keywords", "status", "rating", "notes", "tags", "added_at", "updated_at",
@@ -169,6 +172,43 @@ def _insert_many(
     ]
     placeholders = ", ".join("?" for _ in columns)
     c.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
+
+
+def _insert_papers(
+    c: Connection, rows: list[dict[str, Any]], columns: Sequence[str] = _PAPER_INSERT_COLUMNS
+) -> None:
+    """Insert papers (with their ids) and their full-text rows, which hold the abstracts.
+    Every new paper goes through here: papers_fts has no insert trigger by design."""
+    _insert_many(c, "papers", rows, columns)
+    c.exec_driver_sql(
+        "INSERT INTO papers_fts (rowid, title, abstract, notes, tags) VALUES (?, ?, ?, ?, ?)",
+        [(r["id"], r["title"], r.get("abstract"), r["notes"], r["tags"]) for r in rows],
+    )
+
+
+def _apply_fill(c: Connection, paper_id: int, changes: dict[str, Any], now: str) -> None:
+    """Store changed fields: columns on papers, the abstract in papers_fts."""
+    values = {k: v for k, v in changes.items() if k != "abstract"}
+    values["updated_at"] = now
+    c.execute(update(PAPERS).where(PAPERS.c.id == paper_id).values(**values))
+    if "abstract" in changes:
+        c.exec_driver_sql(
+            "UPDATE papers_fts SET abstract = ? WHERE rowid = ?", (changes["abstract"], paper_id)
+        )
+
+
+def _abstracts(c: Connection, ids: Sequence[int]) -> dict[int, str | None]:
+    found: dict[int, str | None] = {}
+    for chunk in _chunks(list(ids)):
+        rows = c.execute(
+            text(
+                "SELECT rowid, abstract FROM papers_fts WHERE rowid IN "
+                "(SELECT value FROM json_each(:ids))"
+            ),
+            {"ids": json.dumps(list(chunk))},
+        )
+        found.update((row[0], row[1]) for row in rows)
+    return found
 
 
 def _near_duplicate(a: str, b: str) -> bool:
@@ -219,6 +259,7 @@ class DeletedPapers:
     tags: list[tuple[int, str]] = field(default_factory=list)
     list_items: list[dict[str, Any]] = field(default_factory=list)
     appearances: list[dict[str, Any]] = field(default_factory=list)
+    abstracts: dict[int, str | None] = field(default_factory=dict)
 
     @property
     def ids(self) -> list[int]:
@@ -311,7 +352,12 @@ class Library:
                     {"ids": json.dumps(list(chunk))},
                 ):
                     sources.setdefault(paper_id, []).append(SourceRef(source_id, name, position))
-        return [_record(rows[i], lists.get(i, []), sources.get(i, [])) for i in ids if i in rows]
+            abstracts = _abstracts(c, list(rows))
+        return [
+            _record(rows[i], abstracts.get(i), lists.get(i, []), sources.get(i, []))
+            for i in ids
+            if i in rows
+        ]
 
     def _existing_ids(self, c: Connection, ids: Iterable[int]) -> list[int]:
         wanted = list(dict.fromkeys(ids))
@@ -437,36 +483,13 @@ class Library:
 
         new_ids: list[int | None] = [None] * len(new_rows)
         if new_rows:
-            # A plain executemany is several times faster than INSERT … RETURNING row by row.
-            # Within this write transaction SQLite gives consecutive rowids after the
-            # current maximum; the check below proves it.
             first = c.execute(select(func.coalesce(func.max(PAPERS.c.id), 0))).scalar_one() + 1
-            bulk = len(new_rows) >= _BULK_INDEX_THRESHOLD
-            if bulk:
-                c.execute(text("UPDATE bulk_import_state SET active = 1"))
-            _insert_many(c, "papers", new_rows, _PAPER_INSERT_COLUMNS)
-            last = c.execute(select(func.max(PAPERS.c.id))).scalar_one()
-            if last != first + len(new_rows) - 1:
-                raise RuntimeError("paper ids were not assigned consecutively")
-            if bulk:
-                c.execute(
-                    text(
-                        "INSERT INTO papers_fts (rowid, title, abstract, notes, tags) "
-                        "SELECT id, title, coalesce(abstract, ''), notes, tags FROM papers "
-                        "WHERE id BETWEEN :first AND :last"
-                    ),
-                    {"first": first, "last": last},
-                )
-                c.execute(text("UPDATE bulk_import_state SET active = 0"))
-            new_ids = list(range(first, last + 1))
+            new_ids = list(range(first, first + len(new_rows)))
+            for paper_id, row in zip(new_ids, new_rows, strict=True):
+                row["id"] = paper_id
+            _insert_papers(c, new_rows)
         for paper_id, changes in fills.items():
-            values = {
-                k: changes[k]
-                for k in (*_FILLABLE, "published", "published_precision", "code_urls")
-                if k in changes
-            }
-            values["updated_at"] = now
-            c.execute(update(PAPERS).where(PAPERS.c.id == paper_id).values(**values))
+            _apply_fill(c, paper_id, changes, now)
 
         seen_positions: set[int] = set()
         if reused:
@@ -510,7 +533,7 @@ class Library:
         columns = (
             [PAPERS.c.id, PAPERS.c.title_key, PAPERS.c.published, PAPERS.c.published_precision]
             + [PAPERS.c[n] for n in _FILLABLE]
-            + [PAPERS.c.code_urls]
+            + [PAPERS.c.code_urls, PAPERS.c.has_abstract]
         )
         arxiv_ids = sorted({r["arxiv_id"] for r in incoming if r["arxiv_id"]})
         keys = sorted({r["title_key"] for r in incoming})
@@ -918,6 +941,7 @@ class Library:
             self._existing_ids(c, [keep_id, other_id])
             keep = dict(c.execute(select(PAPERS).where(PAPERS.c.id == keep_id)).mappings().one())
             other = dict(c.execute(select(PAPERS).where(PAPERS.c.id == other_id)).mappings().one())
+            other["abstract"] = _abstracts(c, [other_id]).get(other_id)
             if keep["arxiv_id"] and other["arxiv_id"] and keep["arxiv_id"] != other["arxiv_id"]:
                 raise UserError(
                     f"papers {keep_id} and {other_id} have different arXiv ids "
@@ -953,7 +977,7 @@ class Library:
             )
             # Unique columns move only after the other row is gone.
             c.execute(delete(PAPERS).where(PAPERS.c.id == other_id))
-            c.execute(update(PAPERS).where(PAPERS.c.id == keep_id).values(**changes))
+            _apply_fill(c, keep_id, changes, changes["updated_at"])
         return self.get(keep_id)
 
     def delete_papers(self, ids: Sequence[int]) -> DeletedPapers:
@@ -986,6 +1010,7 @@ class Library:
                         select(Appearance.__table__).where(Appearance.paper_id.in_(chunk))
                     ).mappings()
                 )
+                snapshot.abstracts.update(_abstracts(c, chunk))
                 c.execute(delete(PAPERS).where(PAPERS.c.id.in_(chunk)))
         return snapshot
 
@@ -993,8 +1018,12 @@ class Library:
         """Put deleted papers back with their ids, tags, list places and appearances."""
         with self._write() as c:
             if snapshot.papers:
-                rows = [{**row, "tags": ""} for row in snapshot.papers]
-                c.execute(insert(PAPERS), rows)
+                # Tags come back through paper_tags below, whose trigger rebuilds this column.
+                rows = [
+                    {**row, "tags": "", "abstract": snapshot.abstracts.get(row["id"])}
+                    for row in snapshot.papers
+                ]
+                _insert_papers(c, rows, list(snapshot.papers[0]))
             live_lists = set(c.execute(select(ReadingList.id)).scalars())
             items = [i for i in snapshot.list_items if i["list_id"] in live_lists]
             if items:
@@ -1011,11 +1040,13 @@ class Library:
                 )
 
 
-def _record(row: RowMapping, lists: list[str], sources: list[SourceRef]) -> PaperRecord:
+def _record(
+    row: RowMapping, abstract: str | None, lists: list[str], sources: list[SourceRef]
+) -> PaperRecord:
     return PaperRecord(
         id=row["id"],
         title=row["title"],
-        abstract=row["abstract"],
+        abstract=abstract,
         arxiv_id=row["arxiv_id"],
         url=row["url"],
         published=dt.date.fromisoformat(row["published"]) if row["published"] else None,

@@ -186,7 +186,7 @@ class _Compiler:
             return {
                 "code": "p.code_urls != '[]'",
                 "arxiv": "p.arxiv_id IS NOT NULL",
-                "abstract": "coalesce(p.abstract, '') != ''",
+                "abstract": "p.has_abstract = 1",
                 "notes": "p.notes != ''",
                 "authors": "p.authors IS NOT NULL",
                 "tags": "p.tags != ''",
