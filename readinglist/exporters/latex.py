@@ -1,0 +1,395 @@
+"""Plain text to LaTeX for BibTeX fields: escaping, accents, Greek, kept math, capital protection.
+
+The output must print right through classic 8-bit bibtex (accents as `{\\"U}`, never raw UTF-8),
+through biber, and decode back with pylatexenc; case-changing styles must not lower `GPT`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters LaTeX treats specially in text. `<`, `>` and `|` print as ¡ ¿ — in OT1 text, so they
+# go through math; `^` and `~` as bare accents would vanish.
+_TEXT_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": "$<$",
+    ">": "$>$",
+    "|": "$|$",
+    "`": r"\textasciigrave{}",
+}
+# Inside kept math only what would end or break the formula needs escaping.
+_MATH_SPECIALS = {"%": r"\%", "#": r"\#", "&": r"\&"}
+
+# Combining marks → accent commands. Symbol commands take the letter directly (`\"U`); letter
+# commands need a space (`\c c`).
+_ACCENTS = {
+    "\u0300": "`",
+    "\u0301": "'",
+    "\u0302": "^",
+    "\u0303": "~",
+    "\u0304": "=",
+    "\u0306": "u",
+    "\u0307": ".",
+    "\u0308": '"',
+    "\u030a": "r",
+    "\u030b": "H",
+    "\u030c": "v",
+    "\u0323": "d",
+    "\u0327": "c",
+    "\u0328": "k",
+    "\u0331": "b",
+}
+
+_GREEK = {
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "varepsilon",
+    "ϵ": "epsilon",
+    "ζ": "zeta",
+    "η": "eta",
+    "θ": "theta",
+    "ϑ": "vartheta",
+    "ι": "iota",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "µ": "mu",  # the micro sign
+    "ν": "nu",
+    "ξ": "xi",
+    "π": "pi",
+    "ρ": "rho",
+    "σ": "sigma",
+    "ς": "varsigma",
+    "τ": "tau",
+    "υ": "upsilon",
+    "φ": "varphi",
+    "ϕ": "phi",
+    "χ": "chi",
+    "ψ": "psi",
+    "ω": "omega",
+    "Γ": "Gamma",
+    "Δ": "Delta",
+    "Θ": "Theta",
+    "Λ": "Lambda",
+    "Ξ": "Xi",
+    "Π": "Pi",
+    "Σ": "Sigma",
+    "Υ": "Upsilon",
+    "Φ": "Phi",
+    "Ψ": "Psi",
+    "Ω": "Omega",
+}
+# Greek capitals that look like Latin ones have no macro of their own.
+_GREEK_LATIN = {
+    "Α": "A",
+    "Β": "B",
+    "Ε": "E",
+    "Ζ": "Z",
+    "Η": "H",
+    "Ι": "I",
+    "Κ": "K",
+    "Μ": "M",
+    "Ν": "N",
+    "Ο": "O",
+    "Ρ": "P",
+    "Τ": "T",
+    "Χ": "X",
+    "ο": "o",
+}
+_MATH_SYMBOLS = {
+    "×": "times",
+    "·": "cdot",
+    "±": "pm",
+    "÷": "div",
+    "≤": "leq",
+    "≥": "geq",
+    "≠": "neq",
+    "≈": "approx",
+    "∼": "sim",
+    "∞": "infty",
+    "→": "rightarrow",
+    "←": "leftarrow",
+    "↔": "leftrightarrow",
+    "⇒": "Rightarrow",
+    "∈": "in",
+    "∑": "sum",
+    "∏": "prod",
+    "√": "surd",
+    "∂": "partial",
+    "∇": "nabla",
+    "′": "prime",
+    "°": "circ",
+}
+_SUPERSCRIPTS = {"²": "2", "³": "3", "¹": "1", "⁰": "0", "⁴": "4", "⁺": "+", "⁻": "-"}
+# Letters without a decomposition, and typographic punctuation.
+_TEXT_SYMBOLS = {
+    "ß": r"{\ss}",
+    "ø": r"{\o}",
+    "Ø": r"{\O}",
+    "æ": r"{\ae}",
+    "Æ": r"{\AE}",
+    "œ": r"{\oe}",
+    "Œ": r"{\OE}",
+    "ł": r"{\l}",
+    "Ł": r"{\L}",
+    "ı": r"{\i}",
+    "đ": r"{\dj}",
+    "Đ": r"{\DJ}",
+    "þ": r"{\th}",
+    "Þ": r"{\TH}",
+    "ð": r"{\dh}",
+    "Ð": r"{\DH}",
+    "–": "--",
+    "—": "---",
+    "‘": "`",
+    "’": "'",
+    "“": "``",
+    "”": "''",
+    "…": r"\ldots{}",
+    "\u00a0": "~",
+    "§": r"\S{}",
+    "¶": r"\P{}",
+    "©": r"\copyright{}",
+}
+
+# `$…$` is math when it opens before a non-space and closes after one, and the closing `$` is not
+# followed by a digit (the rule pandoc uses), so "costs $5 and $10" stays text.
+_MATH = re.compile(r"\$(?=[^\s$])((?:[^$\\]|\\.)+?)(?<=[^\s\\])\$(?!\d)")
+_WORD = re.compile(r"\S+|\s+")
+_STRIP = re.compile(r"^[^\w]+|[^\w]+$")
+_EDGES = re.compile(r"([^\w]*)(.*?)([^\w]*)", re.DOTALL)
+# Small words a sentence-case title leaves in lower case; they say nothing about its style.
+_SMALL = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "are",
+        "of",
+        "on",
+        "onto",
+        "or",
+        "over",
+        "the",
+        "to",
+        "via",
+        "vs",
+        "with",
+        "without",
+        "versus",
+        "up",
+        "down",
+        "out",
+        "off",
+        "per",
+        "than",
+        "that",
+        "this",
+    ]
+)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0 and not escaped
+
+
+def _math_ok(body: str) -> bool:
+    """Whether `$body$` can be kept as a formula without breaking the entry or the document."""
+    return _balanced(body) and not body.rstrip().endswith(("^", "_", "\\"))
+
+
+def split_math(text: str) -> list[tuple[bool, str]]:
+    """(is_math, piece) runs of `text`; math pieces are the bodies without their `$`."""
+    pieces: list[tuple[bool, str]] = []
+    position = 0
+    for match in _MATH.finditer(text):
+        if not _math_ok(match.group(1)):
+            continue
+        if match.start() > position:
+            pieces.append((False, text[position : match.start()]))
+        pieces.append((True, match.group(1)))
+        position = match.end()
+    if position < len(text):
+        pieces.append((False, text[position:]))
+    return pieces
+
+
+def _accented(char: str) -> str | None:
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
+    if not marks or not base.isascii() or not base.isalpha():
+        return None
+    if any(mark not in _ACCENTS for mark in marks):
+        return None
+    inner = r"\i" if base == "i" else base  # a dotless i under an accent, as in classic LaTeX
+    for mark in marks:
+        command = _ACCENTS[mark]
+        inner = f"\\{command} {inner}" if command.isalpha() else f"\\{command}{inner}"
+        if mark is not marks[-1]:
+            inner = "{" + inner + "}"
+    return "{" + inner + "}"
+
+
+def _math_macro(name: str, following: str) -> str:
+    # A macro name must not run into a following letter ("\alphax").
+    return f"\\{name} " if following[:1].isalpha() else f"\\{name}"
+
+
+def encode_char(char: str) -> str:
+    """One character of text as LaTeX that 8-bit bibtex and biber both print right."""
+    if char.isascii():
+        return _TEXT_SPECIALS.get(char, char)
+    if char in _TEXT_SYMBOLS:
+        return _TEXT_SYMBOLS[char]
+    if char in _GREEK:
+        return "{$\\" + _GREEK[char] + "$}"
+    if char in _GREEK_LATIN:
+        return _GREEK_LATIN[char]
+    if char in _MATH_SYMBOLS:
+        return "{$\\" + _MATH_SYMBOLS[char] + "$}"
+    if char in _SUPERSCRIPTS:
+        return "{$^{" + _SUPERSCRIPTS[char] + "}$}"
+    accented = _accented(char)
+    if accented is not None:
+        return accented
+    folded = unicodedata.normalize("NFKD", char)
+    if folded.isascii() and folded.strip():
+        return "".join(_TEXT_SPECIALS.get(c, c) for c in folded)
+    # Nothing 8-bit can say (CJK, emoji): left as UTF-8 for biber and XeLaTeX/LuaLaTeX.
+    return char
+
+
+def _encode_text(text: str) -> str:
+    out: list[str] = []
+    for index, char in enumerate(text):
+        if char == "-" and text[index + 1 : index + 2] == "-":
+            out.append("-{}")  # "--" typed in a title is two hyphens, not an en dash
+        else:
+            out.append(encode_char(char))
+    return "".join(out)
+
+
+def _encode_math(body: str) -> str:
+    out: list[str] = []
+    for index, char in enumerate(body):
+        following = body[index + 1 : index + 2]
+        if char.isascii():
+            out.append(_MATH_SPECIALS.get(char, char) if body[index - 1 : index] != "\\" else char)
+        elif char in _GREEK:
+            out.append(_math_macro(_GREEK[char], following))
+        elif char in _GREEK_LATIN:
+            out.append(_GREEK_LATIN[char])
+        elif char in _MATH_SYMBOLS:
+            out.append(_math_macro(_MATH_SYMBOLS[char], following))
+        elif char in _SUPERSCRIPTS:
+            out.append("^{" + _SUPERSCRIPTS[char] + "}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _needs_protection(word: str, sentence_case: bool) -> bool:
+    """Whether a case-changing style would damage `word` (an acronym, `ZeRO`, `C4`, `I/O`)."""
+    core = _STRIP.sub("", word)
+    if not core or not any(c.isupper() for c in core):
+        return False
+    if core == "A":
+        return False
+    if any(c.isdigit() for c in core):
+        return True
+    for part in re.split(r"[-/]", core):
+        letters = [c for c in part if c.isalpha()]
+        if any(c.isupper() for c in letters[1:]):
+            return True
+        if len(letters) == 1 and letters[0].isupper() and len(part) == 1:
+            return True
+    # In a sentence-case title a capital inside the title marks a proper name.
+    return sentence_case and core[0].isupper()
+
+
+def _is_sentence_case(words: list[str]) -> bool:
+    upper = lower = 0
+    after_colon = True
+    for word in words:
+        core = _STRIP.sub("", word)
+        if core and core[0].isalpha() and not after_colon and core.lower() not in _SMALL:
+            if core[0].isupper():
+                upper += 1
+            else:
+                lower += 1
+        after_colon = word.endswith((":", "?", "!", "."))
+    return lower > upper
+
+
+def to_latex(text: str, *, protect_case: bool = False) -> str:
+    """`text` as a BibTeX field value (without the outer braces).
+
+    Special characters are escaped, non-ASCII written as LaTeX, balanced `$…$` formulas kept
+    (braced so bibtex cannot lower `\\Sigma`), and with `protect_case` each word a case-changing
+    style would damage is braced on its own: `{GPT}`, not the whole title.
+    """
+    text = " ".join(text.split())
+    pieces = split_math(text)
+    sentence_case = protect_case and _is_sentence_case(
+        [w for is_math, piece in pieces if not is_math for w in piece.split()]
+    )
+    out: list[str] = []
+    starts_phrase = True
+    for is_math, piece in pieces:
+        if is_math:
+            starts_phrase = False
+            out.append("{$" + _encode_math(piece) + "$}")
+            continue
+        if not protect_case:
+            out.append(_encode_text(piece))
+            continue
+        for token in _WORD.findall(piece):
+            if token.isspace():
+                out.append(token)
+                continue
+            # The first word and one after a colon are capitalized in any style.
+            protect = _needs_protection(token, sentence_case and not starts_phrase)
+            starts_phrase = token.endswith((":", "?", "!", "."))
+            if not protect:
+                out.append(_encode_text(token))
+                continue
+            # Braces around the word only: `{C4}:`, not `{C4:}`.
+            match = _EDGES.fullmatch(token)
+            assert match is not None  # the pattern matches any string
+            lead, core, trail = match.groups()
+            out.append(_encode_text(lead) + "{" + _encode_text(core) + "}" + _encode_text(trail))
+    return "".join(out)
