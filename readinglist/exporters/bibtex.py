@@ -253,20 +253,20 @@ def _suffixes() -> Iterable[str]:
 
 def validate_citation_key(key: str) -> str | None:
     """None when `key` can be a citation key, else one sentence saying what is wrong."""
+    allowed = "use letters, digits and - _ : . + / only"
     if not key:
-        return "A citation key cannot be empty."
+        return "a citation key cannot be empty"
     if len(key) > MAX_KEY_LENGTH:
-        return f"A citation key can have at most {MAX_KEY_LENGTH} characters."
+        return f"a citation key can have at most {MAX_KEY_LENGTH} characters"
     if not key.isascii():
-        return "A citation key must use plain ASCII letters, digits and - _ : . + / only."
+        return f"a citation key must be plain ASCII: {allowed}"
     if any(c.isspace() for c in key):
-        return "A citation key cannot contain spaces."
+        return "a citation key cannot contain spaces"
     bad = sorted({c for c in key if not (c.isalnum() or c in "_:.+/-")})
     if bad:
-        shown = " ".join(bad)
-        return f"A citation key cannot contain {shown}; use letters, digits and - _ : . + / only."
+        return f"a citation key cannot contain {' '.join(bad)}: {allowed}"
     if not _VALID_KEY.fullmatch(key):
-        return "A citation key must start with a letter or a digit."
+        return "a citation key must start with a letter or a digit"
     return None
 
 
