@@ -167,6 +167,8 @@ _TEXT_SYMBOLS = {
 # `$…$` is math when it opens before a non-space and closes after one, and the closing `$` is not
 # followed by a digit (the rule pandoc uses), so "costs $5 and $10" stays text.
 _MATH = re.compile(r"\$(?=[^\s$])((?:[^$\\]|\\.)+?)(?<=[^\s\\])\$(?!\d)")
+# Private-use placeholders for braces without a partner (see _mark_lone_braces).
+_LONE_OPEN, _LONE_CLOSE = "\ue000", "\ue001"
 _WORD = re.compile(r"\S+|\s+")
 _STRIP = re.compile(r"^[^\w]+|[^\w]+$")
 _EDGES = re.compile(r"([^\w]*)(.*?)([^\w]*)", re.DOTALL)
@@ -211,20 +213,39 @@ _SMALL = frozenset(
 
 
 def _balanced(text: str) -> bool:
-    depth = 0
+    """Balanced both as TeX reads braces and as bibtex does (it counts `\\{` too)."""
+    tex = raw = 0
     escaped = False
     for char in text:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "{":
-            depth += 1
+        if char in "{}":
+            raw += 1 if char == "{" else -1
+            if not escaped:
+                tex += 1 if char == "{" else -1
+        if raw < 0 or tex < 0:
+            return False
+        escaped = char == "\\" and not escaped
+    return raw == 0 and tex == 0 and not escaped
+
+
+def _mark_lone_braces(text: str) -> str:
+    """Braces without a partner become placeholders: bibtex counts even an escaped `\\{`, so a
+    lone one would swallow the rest of the file; they are written as `\\textbraceleft{}`."""
+    lone: set[int] = set()
+    opened: list[int] = []
+    for index, char in enumerate(text):
+        if char == "{":
+            opened.append(index)
         elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0 and not escaped
+            if opened:
+                opened.pop()
+            else:
+                lone.add(index)
+    lone.update(opened)
+    if not lone:
+        return text
+    return "".join(
+        (_LONE_OPEN if c == "{" else _LONE_CLOSE) if i in lone else c for i, c in enumerate(text)
+    )
 
 
 def _math_ok(body: str) -> bool:
@@ -256,10 +277,10 @@ def _accented(char: str) -> str | None:
     if any(mark not in _ACCENTS for mark in marks):
         return None
     inner = r"\i" if base == "i" else base  # a dotless i under an accent, as in classic LaTeX
-    for mark in marks:
+    for position, mark in enumerate(marks):
         command = _ACCENTS[mark]
         inner = f"\\{command} {inner}" if command.isalpha() else f"\\{command}{inner}"
-        if mark is not marks[-1]:
+        if position < len(marks) - 1:
             inner = "{" + inner + "}"
     return "{" + inner + "}"
 
@@ -271,6 +292,10 @@ def _math_macro(name: str, following: str) -> str:
 
 def encode_char(char: str) -> str:
     """One character of text as LaTeX that 8-bit bibtex and biber both print right."""
+    if char == _LONE_OPEN:
+        return r"\textbraceleft{}"
+    if char == _LONE_CLOSE:
+        return r"\textbraceright{}"
     if char.isascii():
         return _TEXT_SPECIALS.get(char, char)
     if char in _TEXT_SYMBOLS:
@@ -298,6 +323,8 @@ def _encode_text(text: str) -> str:
     for index, char in enumerate(text):
         if char == "-" and text[index + 1 : index + 2] == "-":
             out.append("-{}")  # "--" typed in a title is two hyphens, not an en dash
+        elif char == "`" and "``" in (text[index : index + 2], text[index - 1 : index + 1]):
+            out.append(char)  # ``quoted'' (TeX quotes, common in arXiv abstracts) stays TeX
         else:
             out.append(encode_char(char))
     return "".join(out)
@@ -325,7 +352,7 @@ def _encode_math(body: str) -> str:
 def _needs_protection(word: str, sentence_case: bool) -> bool:
     """Whether a case-changing style would damage `word` (an acronym, `ZeRO`, `C4`, `I/O`)."""
     core = _STRIP.sub("", word)
-    if not core or not any(c.isupper() for c in core):
+    if not core or not any(c.isupper() for c in core) or any(c in core for c in "{}"):
         return False
     if core == "A":
         return False
@@ -374,6 +401,7 @@ def to_latex(text: str, *, protect_case: bool = False) -> str:
             starts_phrase = False
             out.append("{$" + _encode_math(piece) + "$}")
             continue
+        piece = _mark_lone_braces(piece)
         if not protect_case:
             out.append(_encode_text(piece))
             continue
