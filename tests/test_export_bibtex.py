@@ -192,8 +192,9 @@ def test_arxiv_paper_fields() -> None:
         published_precision=DatePrecision.DAY,
         authors=["Samyam Rajbhandari", "Jeff Rasley", "Olatunji Ruwase", "Yuxiong He"],
     )
-    text = export_bibtex([paper], keys={1: "rajbhandari2019zero"}, include_abstracts=False,
-                         include_notes=False)  # fmt: skip
+    text = export_bibtex(
+        [paper], keys={1: "rajbhandari2019zero"}, include_abstracts=False, include_notes=False
+    )
     assert text.startswith("@misc{rajbhandari2019zero,\n")
     fields = only_entry([paper])
     assert fields["eprint"] == "1910.02054"
@@ -289,8 +290,12 @@ def test_key_is_better_bibtex_style() -> None:
 
 
 def test_key_suffixes_on_collision_and_taken_is_not_changed() -> None:
-    paper = record(title="The Zero Paper", authors=["A. Smith"], published=dt.date(2020, 1, 1),
-                   published_precision=DatePrecision.YEAR)  # fmt: skip
+    paper = record(
+        title="The Zero Paper",
+        authors=["A. Smith"],
+        published=dt.date(2020, 1, 1),
+        published_precision=DatePrecision.YEAR,
+    )
     taken = {"smith2020zero", "smith2020zeroa"}
     assert make_citation_key(paper, taken) == "smith2020zerob"
     assert taken == {"smith2020zero", "smith2020zeroa"}

@@ -169,7 +169,7 @@ _TEXT_SYMBOLS = {
 _MATH = re.compile(r"\$(?=[^\s$])((?:[^$\\]|\\.)+?)(?<=[^\s\\])\$(?!\d)")
 # Private-use placeholders for braces without a partner (see _mark_lone_braces).
 _LONE_OPEN, _LONE_CLOSE = "\ue000", "\ue001"
-_WORD = re.compile(r"\S+|\s+")
+_BRACE = re.compile(r"[{}]")
 _STRIP = re.compile(r"^[^\w]+|[^\w]+$")
 _EDGES = re.compile(r"([^\w]*)(.*?)([^\w]*)", re.DOTALL)
 # Small words a sentence-case title leaves in lower case; they say nothing about its style.
@@ -230,16 +230,17 @@ def _balanced(text: str) -> bool:
 def _mark_lone_braces(text: str) -> str:
     """Braces without a partner become placeholders: bibtex counts even an escaped `\\{`, so a
     lone one would swallow the rest of the file; they are written as `\\textbraceleft{}`."""
+    if "{" not in text and "}" not in text:
+        return text
     lone: set[int] = set()
     opened: list[int] = []
-    for index, char in enumerate(text):
-        if char == "{":
-            opened.append(index)
-        elif char == "}":
-            if opened:
-                opened.pop()
-            else:
-                lone.add(index)
+    for match in _BRACE.finditer(text):
+        if match.group() == "{":
+            opened.append(match.start())
+        elif opened:
+            opened.pop()
+        else:
+            lone.add(match.start())
     lone.update(opened)
     if not lone:
         return text
@@ -318,16 +319,35 @@ def encode_char(char: str) -> str:
     return char
 
 
+# Placeholders set before translation: a hyphen followed by another, and a backtick of a
+# ``TeX quote'' pair (kept as TeX, common in arXiv abstracts).
+_HYPHEN_BREAK, _TEX_BACKTICK = "\ue002", "\ue003"
+_PROTECT_OPEN, _PROTECT_CLOSE = "\ue004", "\ue005"  # braces that protect a word's case
+_HYPHENS = re.compile(r"-(?=-)")
+# Character → LaTeX; grown with each new non-ASCII character met.
+_TRANSLATION: dict[str, str] = dict(_TEXT_SPECIALS)
+_TRANSLATION.update(
+    {_HYPHEN_BREAK: "{}", _TEX_BACKTICK: "`", _PROTECT_OPEN: "{", _PROTECT_CLOSE: "}"}
+)
+# What _encode_text must replace; a regex finds the few such characters in C, so long plain
+# abstracts cost little.
+_TO_ENCODE = re.compile(r"[^\x20-\x7e]|[\\{}$&%#_~^<>|`]")
+
+
+def _encode_match(match: re.Match[str]) -> str:
+    char = match.group()
+    encoded = _TRANSLATION.get(char)
+    if encoded is None:
+        encoded = _TRANSLATION[char] = encode_char(char)
+    return encoded
+
+
 def _encode_text(text: str) -> str:
-    out: list[str] = []
-    for index, char in enumerate(text):
-        if char == "-" and text[index + 1 : index + 2] == "-":
-            out.append("-{}")  # "--" typed in a title is two hyphens, not an en dash
-        elif char == "`" and "``" in (text[index : index + 2], text[index - 1 : index + 1]):
-            out.append(char)  # ``quoted'' (TeX quotes, common in arXiv abstracts) stays TeX
-        else:
-            out.append(encode_char(char))
-    return "".join(out)
+    if "--" in text:
+        text = _HYPHENS.sub("-" + _HYPHEN_BREAK, text)  # "--" typed is two hyphens, not a dash
+    if "``" in text:
+        text = text.replace("``", _TEX_BACKTICK * 2)
+    return _TO_ENCODE.sub(_encode_match, text)
 
 
 def _encode_math(body: str) -> str:
@@ -405,19 +425,21 @@ def to_latex(text: str, *, protect_case: bool = False) -> str:
         if not protect_case:
             out.append(_encode_text(piece))
             continue
-        for token in _WORD.findall(piece):
-            if token.isspace():
-                out.append(token)
+        words = piece.split(" ")
+        for index, word in enumerate(words):
+            if not word:
                 continue
             # The first word and one after a colon are capitalized in any style.
-            protect = _needs_protection(token, sentence_case and not starts_phrase)
-            starts_phrase = token.endswith((":", "?", "!", "."))
-            if not protect:
-                out.append(_encode_text(token))
-                continue
-            # Braces around the word only: `{C4}:`, not `{C4:}`.
-            match = _EDGES.fullmatch(token)
-            assert match is not None  # the pattern matches any string
-            lead, core, trail = match.groups()
-            out.append(_encode_text(lead) + "{" + _encode_text(core) + "}" + _encode_text(trail))
+            protect = not word.islower() and _needs_protection(
+                word, sentence_case and not starts_phrase
+            )
+            starts_phrase = word.endswith((":", "?", "!", "."))
+            if protect:
+                # Braces around the word only: `{C4}:`, not `{C4:}`. Placeholders, so that
+                # encoding the whole piece at once leaves them as braces.
+                match = _EDGES.fullmatch(word)
+                assert match is not None  # the pattern matches any string
+                lead, core, trail = match.groups()
+                words[index] = lead + _PROTECT_OPEN + core + _PROTECT_CLOSE + trail
+        out.append(_encode_text(" ".join(words)))
     return "".join(out)

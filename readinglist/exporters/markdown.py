@@ -33,6 +33,7 @@ _REFERENCES = {
     "~": "&#126;",
     "$": "&#36;",
 }
+_TO_ESCAPE = re.compile(r"[\\`*_\[\]#<>&|~$]")
 # What starts a block when it opens a line: a list, a quote, a heading, a setext underline.
 _BLOCK_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|$)")
 _STATUS_LABELS = {
@@ -44,13 +45,12 @@ _STATUS_LABELS = {
 
 def escape_inline(text: str) -> str:
     """`text` as Markdown inline content that renders as exactly `text` (whitespace collapsed)."""
-    out: list[str] = []
-    for char in " ".join(text.split()):
-        if char in _BACKSLASHED:
-            out.append("\\" + char)
-        else:
-            out.append(_REFERENCES.get(char, char))
-    return "".join(out)
+    return _TO_ESCAPE.sub(_escape_match, " ".join(text.split()))
+
+
+def _escape_match(match: re.Match[str]) -> str:
+    char = match.group()
+    return "\\" + char if char in _BACKSLASHED else _REFERENCES[char]
 
 
 def _escape_paragraph(text: str) -> str:
