@@ -4,17 +4,21 @@ with classic bibtex (plain.bst, 8-bit) and with biber (biblatex). Skipped withou
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from export_support import record, sample_records
+from export_support import HF_TEXT_SAMPLES, record, sample_records
 
 from readinglist.core.entries import DatePrecision
+from readinglist.core.library import Library
 from readinglist.core.records import PaperRecord
 from readinglist.exporters.bibtex import export_bibtex, make_citation_key
+from readinglist.importers import parse_listing, read_listing
 
 needs_tex = pytest.mark.skipif(
     shutil.which("pdflatex") is None or shutil.which("bibtex") is None,
@@ -64,15 +68,50 @@ def hard_cases() -> list[PaperRecord]:
     ]
 
 
-def bibliography() -> tuple[str, list[str]]:
+def records_bibliography(tmp_path: Path) -> str:
+    """The samples as the importer read them, plus the hard cases, through export_bibtex."""
     papers = sample_records() + hard_cases()
     taken: set[str] = set()
     keys: dict[int, str] = {}
     for paper in papers:
         keys[paper.id] = make_citation_key(paper, taken)
         taken.add(keys[paper.id].lower())
-    text = export_bibtex(papers, keys=keys, include_abstracts=True, include_notes=True)
-    return text, list(keys.values())
+    return export_bibtex(papers, keys=keys, include_abstracts=True, include_notes=True)
+
+
+def cli_bibliography(tmp_path: Path) -> str:
+    """What the issue's "done when" runs: `readinglist export --format bibtex --list NAME`."""
+    library_path = tmp_path / "library.sqlite"
+    library = Library.open(library_path)
+    try:
+        for sample in HF_TEXT_SAMPLES:
+            listing = read_listing(sample)
+            library.import_result(
+                parse_listing(listing),
+                file_name=sample.name,
+                file_path=str(sample),
+                sha256=listing.sha256,
+                list_name="Samples",
+            )
+    finally:
+        library.close()
+    out = tmp_path / "refs.bib"
+    done = subprocess.run(
+        [sys.executable, "-m", "readinglist.cli", "--library", str(library_path), "export",
+         "--format", "bibtex", "--list", "Samples", "--abstracts", "full", "-o", str(out)],
+        capture_output=True, text=True, env={**os.environ}, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return out.read_text(encoding="utf-8")
+
+
+SOURCES = {"records": records_bibliography, "cli": cli_bibliography}
+
+
+def write_bibliography(tmp_path: Path, source: str) -> list[str]:
+    text = SOURCES[source](tmp_path)
+    (tmp_path / "refs.bib").write_text(text, encoding="utf-8")
+    return re.findall(r"^@misc\{([^,]+),$", text, re.MULTILINE)
 
 
 def document(keys: list[str], biblatex: bool) -> str:
@@ -110,9 +149,10 @@ def assert_clean_latex_log(log: str) -> None:
 
 
 @needs_tex
-def test_bibtex_build_has_no_warning(tmp_path: Path) -> None:
-    text, keys = bibliography()
-    (tmp_path / "refs.bib").write_text(text, encoding="utf-8")
+@pytest.mark.parametrize("source", SOURCES)
+def test_bibtex_build_has_no_warning(tmp_path: Path, source: str) -> None:
+    keys = write_bibliography(tmp_path, source)
+    assert len(keys) > 300
     (tmp_path / "doc.tex").write_text(document(keys, biblatex=False), encoding="utf-8")
     latex(tmp_path)
     done = run(["bibtex", "doc"], tmp_path)
@@ -130,11 +170,11 @@ def test_bibtex_build_has_no_warning(tmp_path: Path) -> None:
 
 @needs_tex
 @pytest.mark.skipif(shutil.which("biber") is None, reason="biber is not installed")
-def test_biber_build_has_no_warning(tmp_path: Path) -> None:
+@pytest.mark.parametrize("source", SOURCES)
+def test_biber_build_has_no_warning(tmp_path: Path, source: str) -> None:
     if run(["kpsewhich", "biblatex.sty"], tmp_path).returncode != 0:
         pytest.skip("biblatex is not installed")
-    text, keys = bibliography()
-    (tmp_path / "refs.bib").write_text(text, encoding="utf-8")
+    keys = write_bibliography(tmp_path, source)
     (tmp_path / "doc.tex").write_text(document(keys, biblatex=True), encoding="utf-8")
     latex(tmp_path)
     done = run(["biber", "doc"], tmp_path)

@@ -171,3 +171,10 @@ def test_bad_options_are_refused() -> None:
         export_markdown([], title="L", abstracts="some")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         export_markdown([], title="L", group_by="year")  # type: ignore[arg-type]
+
+
+def test_a_metadata_line_never_starts_a_list() -> None:
+    paper = record(title="T", organization="1. Lab")
+    text = export_markdown([paper], title="L")
+    assert "\n1\\. Lab\n" in text
+    assert "<ol>" not in render_commonmark(text)

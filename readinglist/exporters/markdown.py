@@ -34,8 +34,8 @@ _REFERENCES = {
     "$": "&#36;",
 }
 _TO_ESCAPE = re.compile(r"[\\`*_\[\]#<>&|~$]")
-# What starts a block when it opens a line: a list, a quote, a heading, a setext underline.
-_BLOCK_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|$)")
+# What starts a list when it opens a line (`#`, `>`, `*` are always escaped anyway).
+_BLOCK_START = re.compile(r"^(\s*)([-+]|\d+[.)])(?=\s|$)")
 _STATUS_LABELS = {
     ReadingStatus.READING: "Reading",
     ReadingStatus.UNREAD: "Unread",
@@ -54,15 +54,17 @@ def _escape_match(match: re.Match[str]) -> str:
 
 
 def _escape_paragraph(text: str) -> str:
-    """One paragraph of free text; a leading `-`, `+`, `=` or `1.` would start a block."""
-    escaped = escape_inline(text)
-    match = _BLOCK_START.match(escaped)
-    if match:
-        marker = match.group(2)
-        position = match.start(2) + len(marker) - 1
-        # `\-` and `\.` are escapes both renderers know; `=` and `)` are harmless after `\`.
-        escaped = escaped[:position] + "\\" + escaped[position:]
-    return escaped
+    """One paragraph of free text, escaped."""
+    return _guard_line_start(escape_inline(text))
+
+
+def _guard_line_start(line: str) -> str:
+    """A leading `-`, `+` or `1.` would start a list: escape its marker (`\\-`, `1\\.`)."""
+    match = _BLOCK_START.match(line)
+    if not match:
+        return line
+    position = match.end(2) - 1
+    return line[:position] + "\\" + line[position:]
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -115,7 +117,7 @@ def _metadata(record: PaperRecord) -> str:
     for index, url in enumerate(record.code_urls, 1):
         label = "Code" if len(record.code_urls) == 1 else f"Code {index}"
         parts.append(f"[{label}]({_url(url)})")
-    return " · ".join(parts)
+    return _guard_line_start(" · ".join(parts))
 
 
 def _abstract(record: PaperRecord, mode: AbstractMode) -> list[str]:
