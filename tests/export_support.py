@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
@@ -13,9 +12,10 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 from readinglist.core.entries import DatePrecision, ParsedPaper
 from readinglist.core.records import PaperRecord, ReadingStatus
 from readinglist.importers import parse_listing, read_listing
+from tests.conftest import HF_TEXT_SAMPLES, SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
-HF_TEXT_SAMPLES = sorted((SAMPLES / "hf-text").glob("*.txt"))
+__all__ = ["HF_TEXT_SAMPLES", "decode_latex", "html_text", "loose", "record", "sample_records"]
+
 _NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 

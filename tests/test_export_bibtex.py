@@ -7,7 +7,6 @@ import datetime as dt
 import bibtexparser
 import pybtex.database
 import pytest
-from export_support import decode_latex, loose, record, sample_records
 
 from readinglist.core.entries import DatePrecision
 from readinglist.core.records import PaperRecord
@@ -17,6 +16,7 @@ from readinglist.exporters.bibtex import (
     validate_citation_key,
 )
 from readinglist.exporters.latex import to_latex
+from tests.export_support import decode_latex, loose, record, sample_records
 
 SPECIAL_TITLE = r"50% of $5 & #1 items_x {braces} ~tilde ^caret \backslash <lt> >gt |bar `tick"
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import bibtexparser
 import pybtex.database
 import pytest
-from export_support import HF_TEXT_SAMPLES, html_text
 from markdown_it import MarkdownIt
 
 from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult
 from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.importers import parse_listing, read_listing
+from tests.export_support import HF_TEXT_SAMPLES, html_text
 
 
 def import_papers(library: Library, papers: list[ParsedPaper], list_name: str | None) -> None:

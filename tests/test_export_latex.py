@@ -12,13 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from export_support import HF_TEXT_SAMPLES, record, sample_records
 
 from readinglist.core.entries import DatePrecision
 from readinglist.core.library import Library
 from readinglist.core.records import PaperRecord
 from readinglist.exporters.bibtex import export_bibtex, make_citation_key
 from readinglist.importers import parse_listing, read_listing
+from tests.export_support import HF_TEXT_SAMPLES, record, sample_records
 
 needs_tex = pytest.mark.skipif(
     shutil.which("pdflatex") is None or shutil.which("bibtex") is None,

@@ -8,12 +8,12 @@ import html
 
 import markdown
 import pytest
-from export_support import html_text, record, sample_records
 from markdown_it import MarkdownIt
 
 from readinglist.core.entries import DatePrecision
 from readinglist.core.records import PaperRecord, ReadingStatus
 from readinglist.exporters.markdown import export_markdown
+from tests.export_support import html_text, record, sample_records
 
 SPECIAL_TITLE = (
     "*Bold* _it_ __x__ [link](http://e.org) | pipe <b>html</b> `code` $\\alpha_1$ & &amp; "

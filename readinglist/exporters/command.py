@@ -40,7 +40,7 @@ def add_export_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
         "--group-by", choices=("tag", "status"), help="Markdown: group papers by tag or status"
     )
     parser.add_argument("--title", help="Markdown: the heading (default: the list's name)")
-    parser.set_defaults(run=run_export)
+    parser.set_defaults(handler=run_export)
 
 
 def run_export(library: Library, args: argparse.Namespace) -> int:
