@@ -607,9 +607,9 @@ class Library:
         if len(wanted) > _BLOCK_SCAN_THRESHOLD:
             # A big import: one pass over every stored title beats thousands of range queries.
             for paper_id, key, title in cursor.execute("SELECT id, title_key, title FROM papers"):
-                block = blocks.get(_block_key(key))
-                if block is not None and len(block) < _BLOCK_LIMIT:
-                    block.append((paper_id, key, title))
+                members = blocks.get(_block_key(key))
+                if members is not None and len(members) < _BLOCK_LIMIT:
+                    members.append((paper_id, key, title))
         else:
             for block in wanted:
                 blocks[block].extend(
