@@ -298,6 +298,8 @@ def encode_char(char: str) -> str:
     if char == _LONE_CLOSE:
         return r"\textbraceright{}"
     if char.isascii():
+        if char < " " or char == "\x7f":
+            return ""  # a control character prints nothing and upsets some parsers
         return _TEXT_SPECIALS.get(char, char)
     if char in _TEXT_SYMBOLS:
         return _TEXT_SYMBOLS[char]
@@ -331,7 +333,8 @@ _TRANSLATION.update(
 )
 # What _encode_text must replace; a regex finds the few such characters in C, so long plain
 # abstracts cost little.
-_TO_ENCODE = re.compile(r"[^\x20-\x7e]|[\\{}$&%#_~^<>|`]")
+# One negated class (printable ASCII but the specials) is twice as fast as an alternation.
+_TO_ENCODE = re.compile(r"[^ !\"'()*+,\-./0-9:;=?@A-Z\[\]a-z]")
 
 
 def _encode_match(match: re.Match[str]) -> str:
