@@ -58,7 +58,7 @@ def test_every_sample_title_appears_once_as_link_or_heading(render: object) -> N
 def test_special_characters_render_as_text(render: object) -> None:
     assert callable(render)
     abstract = "Uses *stars*, _under_ and [brackets](x) with <script>alert(1)</script> | a | b |"
-    paper = record(title=SPECIAL_TITLE, arxiv_id="2401.00001", abstract=abstract, notes="- item")
+    paper = record(title=SPECIAL_TITLE, arxiv_id="2401.00001", abstract=abstract, notes="x")
     text = export_markdown([paper], title="List *1*", abstracts="full", include_notes=True)
     rendered = render(text)
     parsed = html_text(rendered)
@@ -142,13 +142,15 @@ def test_heading_description_empty_and_one_paper() -> None:
     assert one == "# L\n\n1 paper.\n\n## Alone\n"
 
 
-def test_notes_are_included_on_request() -> None:
-    paper = record(title="T", notes="Read *section 3*.\n\n1. then this")
+def test_notes_are_included_on_request_as_markdown_in_a_quote() -> None:
+    paper = record(title="T", notes="Read *section 3*.\n\n# Big\n\n1. then this")
     assert "Read" not in export_markdown([paper], title="L")
     text = export_markdown([paper], title="L", include_notes=True)
-    assert "**Notes:** Read \\*section 3\\*." in text
-    assert "\n1\\. then this" in text
-    assert "<ol>" not in render_commonmark(text)
+    assert "**Notes:**\n> Read *section 3*.\n>\n> # Big\n>\n> 1. then this\n" in text
+    for render in (render_commonmark, render_python_markdown):
+        rendered = render(text)
+        quote = rendered[rendered.index("<blockquote>") :]
+        assert "<em>section 3</em>" in quote and "<ol>" in quote and "<h1>Big</h1>" in quote
 
 
 def test_group_by_status_and_tag() -> None:

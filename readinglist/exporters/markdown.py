@@ -1,9 +1,10 @@
 """Markdown export: a reading list that renders as intended on Git forges and in CommonMark.
 
-Every piece of user or page text is escaped so that markdown-it-py (CommonMark) and
-Python-Markdown agree on it: a `*` in a title never turns into emphasis, `[` never into a link,
+Every piece of page text (titles, abstracts, names) is escaped so that markdown-it-py
+(CommonMark) and Python-Markdown agree on it: a `*` in a title never turns into emphasis, `[` never into a link,
 `<` never into HTML, `$…$` stays visible LaTeX. Python-Markdown honours backslash escapes only
 for some characters, so the others are written as character references, which both accept.
+The user's notes are Markdown already and are kept as written, in a block quote.
 """
 
 from __future__ import annotations
@@ -145,9 +146,11 @@ def _entry(record: PaperRecord, level: int, abstracts: AbstractMode, notes: bool
         blocks.append(metadata)
     blocks.extend(_abstract(record, abstracts))
     if notes and record.notes.strip():
-        paragraphs = _paragraphs(record.notes)
-        blocks.append("**Notes:** " + paragraphs[0])
-        blocks.extend(paragraphs[1:])
+        # Notes are written in Markdown (as the window shows them), so they are kept as such,
+        # inside a block quote so that a heading or list in them stays within the entry.
+        lines = record.notes.strip().replace("\r\n", "\n").split("\n")
+        quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in lines)
+        blocks.append("**Notes:**\n" + quoted)
     return blocks
 
 
