@@ -1,10 +1,10 @@
 """Markdown export: a reading list that renders as intended on Git forges and in CommonMark.
 
 Every piece of page text (titles, abstracts, names) is escaped so that markdown-it-py
-(CommonMark) and Python-Markdown agree on it: a `*` in a title never turns into emphasis, `[` never into a link,
-`<` never into HTML, `$…$` stays visible LaTeX. Python-Markdown honours backslash escapes only
-for some characters, so the others are written as character references, which both accept.
-The user's notes are Markdown already and are kept as written, in a block quote.
+(CommonMark) and Python-Markdown agree on it: a `*` in a title never turns into emphasis, `[`
+never into a link, `<` never into HTML, `$…$` stays visible LaTeX. Python-Markdown honours
+backslash escapes only for some characters, so the others are written as character references,
+which both accept. The user's notes are Markdown already and are kept as written, in a quote.
 """
 
 from __future__ import annotations
