@@ -145,11 +145,41 @@ def _fill(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
+_JSON_COLUMNS = {"authors", "code_urls", "subjects", "ai_keywords", "shown"}
+_PAPER_INSERT_COLUMNS = (
+    "title", "title_key", "abstract", "arxiv_id", "url", "published", "published_precision",
+    "authors", "authors_count", "organization", "organization_handle", "upvotes", "comments",
+    "code_urls", "primary_class", "subjects", "journal_ref", "arxiv_comment", "ai_summary",
+    "ai_keywords", "status", "rating", "notes", "tags", "added_at", "updated_at",
+)  # fmt: skip
+
+
+def _insert_many(
+    c: Connection, table: str, rows: list[dict[str, Any]], columns: Sequence[str]
+) -> None:
+    """Bulk INSERT through the driver: SQLAlchemy's per-row parameter handling costs more
+    than SQLite's own work at 100,000 rows. JSON columns are encoded as the ORM would."""
+    values = [
+        tuple(
+            (json.dumps(row[name]) if row[name] is not None else None)
+            if name in _JSON_COLUMNS
+            else row[name]
+            for name in columns
+        )
+        for row in rows
+    ]
+    placeholders = ", ".join("?" for _ in columns)
+    c.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
+
+
 def _near_duplicate(a: str, b: str) -> bool:
     if a == b:
         return False
     shorter, longer = sorted((a, b), key=len)
-    if len(shorter) < 12 or len(shorter) / len(longer) < 0.75:  # cheap reject first
+    if len(shorter) < 12 or len(shorter) / len(longer) < 0.75:  # cheap rejects first
+        return False
+    words_a, words_b = set(a.split()), set(b.split())
+    if len(words_a ^ words_b) > max(3, len(words_a | words_b) // 4):
         return False
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= _NEAR_DUPLICATE_RATIO
 
@@ -475,7 +505,7 @@ class Library:
             bulk = len(new_rows) >= _BULK_INDEX_THRESHOLD
             if bulk:
                 c.execute(text("UPDATE bulk_import_state SET active = 1"))
-            c.execute(insert(PAPERS), new_rows)
+            _insert_many(c, "papers", new_rows, _PAPER_INSERT_COLUMNS)
             last = c.execute(select(func.max(PAPERS.c.id))).scalar_one()
             if last != first + len(new_rows) - 1:
                 raise RuntimeError("paper ids were not assigned consecutively")
@@ -531,7 +561,9 @@ class Library:
                     }
                 )
         if appearances:
-            c.execute(insert(Appearance), appearances)
+            _insert_many(
+                c, "appearances", appearances, ("paper_id", "source_id", "position", "shown")
+            )
 
     def _lookup_existing(
         self, c: Connection, incoming: list[dict[str, Any]]
