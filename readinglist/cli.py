@@ -21,6 +21,7 @@ from readinglist.core.query import SORT_FIELDS, SortSpec
 from readinglist.core.records import PaperRecord, ReadingStatus
 from readinglist.core.search import default_descending
 from readinglist.core.summary import ImportSummary, Outcome
+from readinglist.exporters.command import add_export_parser
 from readinglist.importers import ParseOptions, detect, files_to_import, read_listing
 
 Handler = Callable[[Library, argparse.Namespace], int]
@@ -378,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("other", type=int)
 
     add("sources", cmd_sources, "the imported files")
+    add_export_parser(commands)
     return parser
 
 

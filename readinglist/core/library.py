@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.engine import RowMapping
 
 from readinglist.core.database import open_engine, resolve_library_path
@@ -41,6 +41,7 @@ from readinglist.core.summary import (
     Outcome,
     PossibleDuplicate,
 )
+from readinglist.exporters.bibtex import make_citation_key, validate_citation_key
 
 PAPERS = cast(Table, Paper.__table__)
 _CHUNK = 500  # stays under SQLite's bound-parameter limit
@@ -368,6 +369,66 @@ class Library:
         if missing:
             raise UserError(f"there is no paper with id {missing[0]}")
         return wanted
+
+    # ----------------------------------------------------------------- citation keys
+    def issue_citation_keys(self, paper_ids: Sequence[int]) -> dict[int, str]:
+        """The citation key of each paper: its stored key, else a new one, stored at once.
+
+        A key never changes once issued, so a document citing it never breaks; a later paper
+        that would collide gets a suffix (a, b, …). Keys are unique across the library,
+        compared without regard to case as BibTeX does. One transaction.
+        """
+        with self._write() as c:
+            ids = self._existing_ids(c, paper_ids)
+            keys: dict[int, str] = {}
+            for chunk in _chunks(ids):
+                rows = c.execute(
+                    select(PAPERS.c.id, PAPERS.c.citation_key).where(PAPERS.c.id.in_(chunk))
+                )
+                keys.update({r.id: r.citation_key for r in rows if r.citation_key})
+            missing = [i for i in ids if i not in keys]
+            if not missing:
+                return {i: keys[i] for i in ids}
+            taken = {
+                key.lower()
+                for key in c.execute(
+                    select(PAPERS.c.citation_key).where(PAPERS.c.citation_key.is_not(None))
+                ).scalars()
+            }
+            rows_by_id: dict[int, RowMapping] = {}
+            for chunk in _chunks(missing):
+                for row in c.execute(select(PAPERS).where(PAPERS.c.id.in_(chunk))).mappings():
+                    rows_by_id[row["id"]] = row
+            updates = []
+            for paper_id in missing:  # in the order asked: the first paper gets the bare key
+                key = make_citation_key(_record(rows_by_id[paper_id], None, [], []), taken)
+                taken.add(key.lower())
+                keys[paper_id] = key
+                updates.append({"paper": paper_id, "key": key})
+            c.execute(
+                update(PAPERS)
+                .where(PAPERS.c.id == bindparam("paper"))
+                .values(citation_key=bindparam("key")),
+                updates,
+            )
+            return {i: keys[i] for i in ids}
+
+    def set_citation_key(self, paper_id: int, key: str) -> None:
+        """Give a paper the key the user chose. Raises UserError when it is invalid or taken."""
+        key = key.strip()
+        problem = validate_citation_key(key)
+        if problem is not None:
+            raise UserError(problem)
+        with self._write() as c:
+            self._existing_ids(c, [paper_id])
+            other = c.execute(
+                select(PAPERS.c.id).where(
+                    func.lower(PAPERS.c.citation_key) == key.lower(), PAPERS.c.id != paper_id
+                )
+            ).scalar()
+            if other is not None:
+                raise UserError(f"the citation key {key!r} is already used by paper {other}")
+            c.execute(update(PAPERS).where(PAPERS.c.id == paper_id).values(citation_key=key))
 
     # ----------------------------------------------------------------- importing
     def import_result(
