@@ -591,23 +591,32 @@ class Library:
     def _lookup_existing(
         self, c: Connection, incoming: list[dict[str, Any]]
     ) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
-        columns = (
-            [PAPERS.c.id, PAPERS.c.title_key, PAPERS.c.published, PAPERS.c.published_precision]
-            + [PAPERS.c[n] for n in _FILLABLE]
-            + [PAPERS.c.code_urls, PAPERS.c.has_abstract]
-        )
+        names = (
+            "id", "title_key", "published", "published_precision", "has_abstract", "code_urls",
+            *_FILLABLE,
+        )  # fmt: skip
+        json_positions = [i for i, name in enumerate(names) if name in _JSON_COLUMNS]
         arxiv_ids = sorted({r["arxiv_id"] for r in incoming if r["arxiv_id"]})
         keys = sorted({r["title_key"] for r in incoming})
         by_arxiv: dict[str, dict[str, Any]] = {}
         by_title: dict[str, list[dict[str, Any]]] = {}
         seen: set[int] = set()
-        for values, column in ((arxiv_ids, PAPERS.c.arxiv_id), (keys, PAPERS.c.title_key)):
+        # Straight through the driver: at 100,000 papers SQLAlchemy's row objects cost more
+        # than the lookups themselves.
+        cursor = c.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        for values, column in ((arxiv_ids, "arxiv_id"), (keys, "title_key")):
             for chunk in _chunks(values):
-                for row in c.execute(select(*columns).where(column.in_(chunk))).mappings():
-                    if row["id"] in seen:
+                marks = ", ".join("?" for _ in chunk)
+                sql = f"SELECT {', '.join(names)} FROM papers WHERE {column} IN ({marks})"
+                for raw in cursor.execute(sql, list(chunk)):
+                    if raw[0] in seen:
                         continue
-                    seen.add(row["id"])
-                    stored = dict(row)
+                    seen.add(raw[0])
+                    row = list(raw)
+                    for i in json_positions:
+                        if row[i] is not None:
+                            row[i] = json.loads(row[i])
+                    stored = dict(zip(names, row, strict=True))
                     if stored["arxiv_id"]:
                         by_arxiv[stored["arxiv_id"]] = stored
                     by_title.setdefault(stored["title_key"], []).append(stored)
