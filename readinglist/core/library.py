@@ -751,35 +751,25 @@ class Library:
             return str(value) if value is not None else None
 
     # ----------------------------------------------------------------- what the user owns
-    def set_status(self, ids: Sequence[int], status: ReadingStatus | str) -> None:
-        value = ReadingStatus(status).value
+    def _update_papers(self, ids: Sequence[int], **values: Any) -> None:
+        """Set the same fields on existing papers (UserError naming the first unknown id)."""
         with self._write() as c:
             ids = self._existing_ids(c, ids)
             for chunk in _chunks(ids):
                 c.execute(
-                    update(PAPERS)
-                    .where(PAPERS.c.id.in_(chunk))
-                    .values(status=value, updated_at=_now())
+                    update(PAPERS).where(PAPERS.c.id.in_(chunk)).values(**values, updated_at=_now())
                 )
+
+    def set_status(self, ids: Sequence[int], status: ReadingStatus | str) -> None:
+        self._update_papers(ids, status=ReadingStatus(status).value)
 
     def set_rating(self, ids: Sequence[int], rating: int) -> None:
         if not 0 <= rating <= 5:
             raise UserError(f"a rating is 0 to 5, not {rating}")
-        with self._write() as c:
-            ids = self._existing_ids(c, ids)
-            for chunk in _chunks(ids):
-                c.execute(
-                    update(PAPERS)
-                    .where(PAPERS.c.id.in_(chunk))
-                    .values(rating=rating, updated_at=_now())
-                )
+        self._update_papers(ids, rating=rating)
 
     def set_notes(self, paper_id: int, notes: str) -> None:
-        with self._write() as c:
-            self._existing_ids(c, [paper_id])
-            c.execute(
-                update(PAPERS).where(PAPERS.c.id == paper_id).values(notes=notes, updated_at=_now())
-            )
+        self._update_papers([paper_id], notes=notes)
 
     @staticmethod
     def _check_tag(name: str) -> str:
