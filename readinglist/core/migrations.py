@@ -14,7 +14,9 @@ CREATE TABLE papers (
     id INTEGER NOT NULL PRIMARY KEY,
     title TEXT NOT NULL,
     title_key TEXT NOT NULL,
-    abstract TEXT,
+    -- The abstract itself lives in papers_fts (see below); this row stays small, so sorting
+    -- and filtering 100,000 papers reads a few MB instead of the whole text.
+    has_abstract INTEGER NOT NULL DEFAULT 0,
     arxiv_id VARCHAR UNIQUE,
     url TEXT,
     published VARCHAR,
@@ -104,27 +106,24 @@ CREATE TABLE saved_searches (
     "query" TEXT NOT NULL
 );
 
--- Full-text index over what a person searches by words. External content: the text lives
--- once, in papers; triggers keep the index in step. remove_diacritics folds accents.
+-- Full-text index over what a person searches by words. A regular (not external-content)
+-- FTS5 table: it is also where abstracts are stored. Library code inserts a paper's row here
+-- in the same transaction as the paper (every INSERT INTO papers goes through
+-- Library._insert_papers); these triggers keep title, notes and tags in step afterwards.
+-- remove_diacritics folds accents, so "cafe" finds "café".
 CREATE VIRTUAL TABLE papers_fts USING fts5(
     title, abstract, notes, tags,
-    content='papers', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2',
-    prefix='2 3'
+    tokenize='unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
-    INSERT INTO papers_fts (rowid, title, abstract, notes, tags)
-    VALUES (new.id, new.title, coalesce(new.abstract, ''), new.notes, new.tags);
-END;
+-- Buffer up to 64 MB of new terms before writing a segment: a 100,000-paper import then writes
+-- a few large segments instead of hundreds of small ones that must be merged.
+INSERT INTO papers_fts (papers_fts, rank) VALUES ('hashsize', 67108864);
 CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
-    INSERT INTO papers_fts (papers_fts, rowid, title, abstract, notes, tags)
-    VALUES ('delete', old.id, old.title, coalesce(old.abstract, ''), old.notes, old.tags);
+    DELETE FROM papers_fts WHERE rowid = old.id;
 END;
-CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract, notes, tags ON papers BEGIN
-    INSERT INTO papers_fts (papers_fts, rowid, title, abstract, notes, tags)
-    VALUES ('delete', old.id, old.title, coalesce(old.abstract, ''), old.notes, old.tags);
-    INSERT INTO papers_fts (rowid, title, abstract, notes, tags)
-    VALUES (new.id, new.title, coalesce(new.abstract, ''), new.notes, new.tags);
+CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, notes, tags ON papers BEGIN
+    UPDATE papers_fts SET title = new.title, notes = new.notes, tags = new.tags
+    WHERE rowid = new.id;
 END;
 
 -- papers.tags mirrors paper_tags (sorted names joined by ", ") for the index and the table.
@@ -151,23 +150,9 @@ CREATE TRIGGER tags_rename AFTER UPDATE OF name ON tags BEGIN
 END;
 """
 
-# Version 2, for the window at 100,000 papers:
-# - the table sorts by tags; without an index that sort reads and orders every paper;
-# - the filter bar searches as you type, so the first letter of a word is a query too: with a
-#   one-character prefix index FTS5 reads one entry instead of merging the doclists of every
-#   word starting with that letter (70 ms -> 20 ms at 100,000 papers; the file grows ~8%).
-#   FTS5 cannot change `prefix` in place, so the index is rebuilt from papers; the triggers
-#   name the table, not its options, and keep working.
+# Version 2: the window sorts by tags; without an index that sort reads and orders every paper.
 _V2 = """
 CREATE INDEX ix_papers_tags ON papers (tags);
-DROP TABLE papers_fts;
-CREATE VIRTUAL TABLE papers_fts USING fts5(
-    title, abstract, notes, tags,
-    content='papers', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2',
-    prefix='1 2 3'
-);
-INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');
 """
 
 # MIGRATIONS[n] upgrades a library from version n to n + 1.
