@@ -707,6 +707,7 @@ class MainWindow(QMainWindow):
         new_ids = [i for s in summaries for i in s.new_ids]
         self._total = self.library.count()
         self.reload_sidebar()
+        self.model.invalidate()
         self.apply_search(wait=True)
         if new_ids and len(self.model.rows_of(new_ids)) < len(new_ids):
             # Some new papers are hidden by the filter or the sidebar: show the import itself.

@@ -205,6 +205,8 @@ class PaperTableModel(QAbstractTableModel):
         ids = self.library.search_ids(
             parsed, None if parsed.sort else self.sort_spec(), scope_sql=self._scope
         )
+        for paper_id in changed:
+            self._rows.pop(paper_id, None)
         if self._complete and ids == self._ids:
             self.forget(changed)
             return
@@ -221,9 +223,10 @@ class PaperTableModel(QAbstractTableModel):
         self.search(self._query, self._scope)
 
     def _reset(self, ids: list[int]) -> None:
+        # Fetched rows stay cached by id (bounded by _CACHE_LIMIT): the next search, one more
+        # letter typed, mostly shows the same papers. Edits drop their rows (forget, refresh).
         self.beginResetModel()
         self._ids = ids
-        self._rows.clear()
         self.endResetModel()
         self.searched.emit(len(ids), self._complete)
         if self._complete:
@@ -314,6 +317,10 @@ class PaperTableModel(QAbstractTableModel):
         for fetched in self.library.get_many(block, relations=False):
             self._rows[fetched.id] = _row(fetched)
         return self._rows.get(paper_id)
+
+    def invalidate(self) -> None:
+        """Forget every fetched row (after an import may have completed papers' details)."""
+        self._rows.clear()
 
     def forget(self, ids: Sequence[int]) -> None:
         """Drop cached rows of papers that changed and repaint them."""
