@@ -644,6 +644,10 @@ class MainWindow(QMainWindow):
         if self.import_task is not None:
             self.show_message("An import is running", "Wait for it to finish, or cancel it.")
             return
+        if self.preview_dialog is not None:
+            self.preview_dialog.raise_()  # one preview at a time; finish that one first
+            self.preview_dialog.activateWindow()
+            return
         parsed, parse_errors = parse_all(listings, None)
         errors = errors + parse_errors
         if not parsed:

@@ -315,3 +315,19 @@ def test_reading_pane_never_fetches_and_shows_html_as_text(
     assert browser.loadResource(2, QUrl("http://example.com/track.png")) is None
     assert "<script>alert(1)</script>" in browser.toPlainText()
     assert not browser.openLinks()
+
+
+def test_keyboard_find_delete_and_undo(qtbot: QtBot, window: MainWindow, library: Library) -> None:
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.filter_bar.edit.hasFocus()
+    paper = visible_ids(window)[1]
+    window.select_ids([paper])
+    window.table.setFocus()
+    total = library.count()
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert library.count() == total - 1
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert library.count() == total
+    assert library.get(paper).id == paper
