@@ -1,7 +1,9 @@
 """A deterministic synthetic library for the window benchmark, built through the real import path.
 
-100,000 papers with ~12-word titles and ~1,500-character abstracts whose words follow a Zipf-like
-law (a few words everywhere, most rare), as real abstracts do. Cached under benchmarks/out/.
+100,000 papers with ~12-word titles and ~1,500-character abstracts drawn from the core
+benchmark's vocabulary (benchmarks/synthetic.py) by a Zipf-like law, as real abstracts are; unlike
+that benchmark's text pages, they go straight to Library.import_result as ParsedPapers with dates,
+authors, organizations, upvotes and comments. Cached under benchmarks/out/.
 """
 
 from __future__ import annotations
@@ -12,123 +14,24 @@ import random
 import sqlite3
 from pathlib import Path
 
+from synthetic import vocabulary  # the core benchmark's words: function words, topics, a tail
+
 from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult
 from readinglist.core.library import Library
 
 OUT = Path(__file__).resolve().parent / "out"
 SEED = 20261123
-_COMMON = [
-    "model",
-    "learning",
-    "language",
-    "training",
-    "large",
-    "data",
-    "models",
-    "efficient",
-    "vision",
-    "reasoning",
-    "diffusion",
-    "transformer",
-    "agents",
-    "retrieval",
-    "speech",
-    "graph",
-    "scaling",
-    "benchmark",
-    "neural",
-    "attention",
-    "generation",
-    "multimodal",
-    "robust",
-    "evaluation",
-    "dataset",
-    "instruction",
-    "alignment",
-    "policy",
-    "reinforcement",
-    "sparse",
-    "mixture",
-    "experts",
-    "quantization",
-    "inference",
-    "memory",
-    "video",
-    "image",
-    "text",
-    "code",
-    "search",
-    "planning",
-    "knowledge",
-    "representation",
-    "contrastive",
-    "pretraining",
-    "finetuning",
-    "adaptation",
-    "low",
-    "rank",
-    "tokens",
-    "context",
-    "long",
-    "short",
-    "method",
-    "approach",
-    "results",
-    "performance",
-    "state",
-    "art",
-    "novel",
-    "framework",
-]
-_SYLLABLES = [
-    "ar",
-    "ba",
-    "co",
-    "de",
-    "en",
-    "fa",
-    "ge",
-    "hi",
-    "io",
-    "ka",
-    "la",
-    "mo",
-    "ne",
-    "or",
-    "pa",
-    "qu",
-    "ra",
-    "si",
-    "to",
-    "un",
-    "ve",
-    "wa",
-    "xe",
-    "yo",
-    "za",
-    "tion",
-    "ing",
-    "al",
-    "er",
-    "ic",
-]
 _ORGS = [f"Lab {name}" for name in ("Alpha", "Beta", "Gamma", "Delta", "Orbit", "Nova", "Quark")]
 
 
-def _vocabulary(rng: random.Random, size: int = 20000) -> list[str]:
-    words: set[str] = set()
-    while len(words) < size:
-        words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))))
-    return _COMMON + sorted(words)
-
-
 def _word(vocab: list[str], rng: random.Random) -> str:
+    # Rank r is drawn with probability ~ 1/r, as synthetic.entries (the core benchmark) does.
     return vocab[int(len(vocab) ** rng.random()) - 1]
 
 
 def papers(count: int, seed: int = SEED) -> list[ParsedPaper]:
     rng = random.Random(seed)
-    vocab = _vocabulary(rng)
+    vocab = vocabulary(20000, rng)
     out: list[ParsedPaper] = []
     for number in range(count):
         title = " ".join(_word(vocab, rng) for _ in range(rng.randint(10, 14))).capitalize()
