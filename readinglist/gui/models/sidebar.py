@@ -73,8 +73,7 @@ class SidebarModel(QStandardItemModel):
             entry = Entry(f"status:{value.value}", "status", label, scopes.status_scope(value))
             self._add(library, entry, status.get(value.value, 0), glyph)
         new = Entry("new", "new", "New in the last import", scopes.last_import_scope())
-        new_count = lib.count(new.scope_sql) if lib.last_import_time() else 0
-        self._add(library, new, new_count, "mdi6.new-box")
+        self._add(library, new, lib.count(new.scope_sql), "mdi6.new-box")
 
         lists = self._group("Reading lists", "lists", "mdi6.format-list-bulleted")
         for item in lib.lists():
