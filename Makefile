@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshot bundle install-desktop clean
+.PHONY: run test lint bench screenshot bundle smoke-bundle icons install-desktop uninstall-desktop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/readinglist $(ARGS)
 
+LINT_PATHS := $(wildcard readinglist tests benchmarks scripts packaging)
+
 lint: $(STAMP)
-	$(BIN)/ruff check readinglist tests benchmarks scripts
-	$(BIN)/ruff format --check readinglist tests benchmarks scripts
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
 
 test: lint
@@ -30,3 +32,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+icons: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/make_icons.py
