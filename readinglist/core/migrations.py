@@ -110,9 +110,16 @@ CREATE VIRTUAL TABLE papers_fts USING fts5(
     title, abstract, notes, tags,
     content='papers', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2',
-    prefix='2 3'
 );
-CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+-- A big import sets active = 1 inside its transaction, inserts its papers, indexes them in
+-- one INSERT … SELECT (about twice as fast as row by row) and sets it back before committing.
+CREATE TABLE bulk_import_state (
+    id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+    active INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO bulk_import_state (id, active) VALUES (1, 0);
+CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers
+WHEN (SELECT active FROM bulk_import_state) = 0 BEGIN
     INSERT INTO papers_fts (rowid, title, abstract, notes, tags)
     VALUES (new.id, new.title, coalesce(new.abstract, ''), new.notes, new.tags);
 END;

@@ -28,9 +28,14 @@ def arxiv_abs_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/abs/{arxiv_id}"
 
 
+_ASCII_NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+
+
 def title_key(title: str) -> str:
     """The identity key of a title: NFKC, accents dropped, casefolded, punctuation and spacing
     folded to single spaces. "Pre-Training:  a Study" and "pre training a study" share a key."""
+    if title.isascii():  # most titles; same result as below, ten times faster
+        return " ".join(_ASCII_NON_ALNUM.sub(" ", title).lower().split())
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", title))
     out: list[str] = []
     for char in text:

@@ -320,4 +320,6 @@ class _Parser:
 
 def parse_query(text: str) -> Query:
     """Parse the query language; raise QueryError (one sentence, a position) when malformed."""
-    return _Parser(text).parse()
+    # FTS5 ends a string at NUL; other control characters mean nothing in a query.
+    cleaned = "".join(" " if ord(char) < 32 else char for char in text)
+    return _Parser(cleaned).parse()

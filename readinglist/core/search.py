@@ -178,7 +178,10 @@ class _Compiler:
                 f"ON s.id = a.source_id WHERE s.name LIKE {like} ESCAPE '\\')"
             )
         if node.field == "author":
-            return f"p.authors LIKE {like} ESCAPE '\\'"
+            return (
+                "EXISTS (SELECT 1 FROM json_each(p.authors) "
+                f"WHERE json_each.value LIKE {like} ESCAPE '\\')"
+            )
         if node.field == "has":
             return {
                 "code": "p.code_urls != '[]'",
@@ -220,6 +223,20 @@ def _top_level_match(node: Node | None) -> str | None:
     return None
 
 
+def _without_plain_words(node: Node | None) -> Node | None:
+    """`node` less the plain words that `_top_level_match` moved into the ranking MATCH."""
+    if isinstance(node, Words) and _words_expression(node):
+        return None
+    if isinstance(node, And):
+        rest = tuple(
+            c for c in node.children if not (isinstance(c, Words) and _words_expression(c))
+        )
+        if not rest:
+            return None
+        return rest[0] if len(rest) == 1 else And(rest)
+    return node
+
+
 @dataclass(frozen=True)
 class CompiledSearch:
     sql: str
@@ -241,26 +258,27 @@ def compile_search(
     """
     compiler = _Compiler()
     conditions: list[str] = []
-    if query.where is not None:
-        conditions.append(compiler.compile(query.where))
-    if scope_sql:
-        conditions.append(scope_sql)
     spec = sort or query.sort
     relevance_match = _top_level_match(query.where)
     if spec is None:
         spec = SortSpec("relevance" if relevance_match else "added", True)
+    where = query.where
     from_sql = "papers p"
     if spec.field == "relevance" and relevance_match:
+        # The join's MATCH both filters and ranks, so the plain words leave the WHERE.
         from_sql = "papers p JOIN papers_fts f ON f.rowid = p.id"
         conditions.append(f"papers_fts MATCH {compiler.bind(relevance_match)}")
+        where = _without_plain_words(where)
         # bm25 rank: smaller is better; "descending" relevance means best first.
         order = f"f.rank {'ASC' if spec.descending else 'DESC'}, p.id DESC"
     else:
         column, _default_desc = SORT_COLUMNS.get(spec.field, SORT_COLUMNS["added"])
-        if spec.field == "relevance":
-            column = "p.added_at"
         direction = "DESC" if spec.descending else "ASC NULLS LAST"
         order = f"{column} {direction}, p.id {'DESC' if spec.descending else 'ASC'}"
+    if where is not None:
+        conditions.append(compiler.compile(where))
+    if scope_sql:
+        conditions.append(scope_sql)
     where = " AND ".join(conditions) if conditions else "1"
     sql = f"SELECT {select} FROM {from_sql} WHERE {where} ORDER BY {order}"
     if limit is not None:

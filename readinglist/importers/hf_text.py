@@ -297,11 +297,23 @@ class HuggingFaceTextImporter:
         if not papers:
             raise ListingError(listing.path, "no complete paper entries found")
         if page_precision is DatePrecision.YEAR_INFERRED or inferred_years:
-            page_note = f"the page date {page_date:%b %-d} and " if page_date else ""
-            assumptions.append(
-                f"{page_note}{inferred_years} paper dates printed without a year were placed in "
-                f"{year} ({why}), a year earlier where that would follow the page date"
+            stepped_back = sum(
+                1
+                for p in papers
+                if p.published_precision is DatePrecision.YEAR_INFERRED
+                and p.published is not None
+                and p.published.year < year
             )
+            what = []
+            if page_precision is DatePrecision.YEAR_INFERRED and page_date is not None:
+                what.append(f"the page date ({page_date:%b} {page_date.day})")
+            if inferred_years:
+                what.append(f"{inferred_years} paper dates")
+            verb = "were" if len(what) > 1 or inferred_years > 1 else "was"
+            note = f"{' and '.join(what)} had no year and {verb} placed in {year} ({why})"
+            if stepped_back:
+                note += f"; {stepped_back} that would follow the page date went to {year - 1}"
+            assumptions.append(note)
         return ParseResult(
             format=self.name,
             papers=papers,

@@ -1,0 +1,107 @@
+"""Core benchmark: import, re-import and search on a 100,000-paper library.
+
+Targets on a 2-core machine: import <= 10 s, re-import <= 5 s, search p95 <= 20 ms.
+Run with `make bench`; N can be set with the environment variable BENCH_N.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import entries, hf_text_page
+
+from readinglist.core.library import Library
+from readinglist.core.query import SortSpec
+from readinglist.importers import ParseOptions
+from readinglist.importers.base import ListingText
+from readinglist.importers.hf_text import HF_TEXT
+
+QUERIES = [
+    ("one word", "training", None),
+    ("one rare word", "zazaco", None),
+    ("two-word prefix", "lear mod", None),
+    ("phrase", '"language model"', None),
+    ("field filters", "year:2024 has:code", None),
+    ("status + authors", "status:unread authors:>30", None),
+    ("word + year, by date", "speech year:>=2022", SortSpec("published", True)),
+    ("everything, by date", "", SortSpec("published", True)),
+    ("word, by upvotes", "vision", SortSpec("upvotes", True)),
+    ("negation", "graph -agents", None),
+]
+
+
+def timed(action):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    value = action()
+    return time.perf_counter() - start, value
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    count = int(os.environ.get("BENCH_N", "100000"))
+    print(f"bench_core: N = {count:,} synthetic papers (Python {sys.version.split()[0]})")
+    generate_s, text = timed(lambda: hf_text_page(entries(count)))
+    raw = text.encode()
+    listing = ListingText(text=text, path=None, raw=raw, modified=None)
+    print(f"  generated {len(raw) / 1e6:.0f} MB of text in {generate_s:.1f} s")
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.sqlite"
+        library = Library(path)
+        sha = hashlib.sha256(raw).hexdigest()
+
+        def run_import():  # type: ignore[no-untyped-def]
+            result = HF_TEXT.parse(listing, ParseOptions(year=2025))
+            return library.import_result(result, file_name="bench.txt", file_path=None, sha256=sha)
+
+        parse_s, _parsed = timed(lambda: HF_TEXT.parse(listing, ParseOptions(year=2025)))
+        import_s, summary = timed(run_import)
+        assert summary.count(summary.entries[0].outcome.NEW) == count, "every paper is new"
+        reimport_s, again = timed(run_import)
+        assert not again.new_ids and library.count() == count
+        print(f"  parse alone                 {parse_s:6.2f} s")
+        print(f"  import (parse + store)      {import_s:6.2f} s   target <= 10 s")
+        print(f"  re-import (all duplicates)  {reimport_s:6.2f} s   target <= 5 s")
+
+        print("  search latency over 30 runs each (ms): first 100 results | all ids")
+        first_page: list[float] = []
+        for label, query, sort in QUERIES:
+            page_times, full_times = [], []
+            hits = 0
+            for _ in range(30):
+                elapsed, _ids = timed(lambda q=query, s=sort: library.search_ids(q, s, limit=100))
+                page_times.append(elapsed * 1000)
+                elapsed, ids = timed(lambda q=query, s=sort: library.search_ids(q, s))
+                full_times.append(elapsed * 1000)
+                hits = len(ids)
+            first_page.extend(page_times)
+            print(
+                f"    {label:24} {query!r:30} {hits:>7,} hits  "
+                f"p50 {statistics.median(page_times):6.1f}  p95 {percentile(page_times, 0.95):6.1f}"
+                f"  | p50 {statistics.median(full_times):6.1f}  p95 {percentile(full_times, 0.95):6.1f}"
+            )
+        print(
+            f"  search, first 100 results, all queries: p50 {statistics.median(first_page):.1f} ms, "
+            f"p95 {percentile(first_page, 0.95):.1f} ms   target p95 <= 20 ms"
+        )
+        library.close()
+        size = sum(p.stat().st_size for p in Path(folder).glob("bench.sqlite*"))
+        print(
+            f"  library size on disk        {size / 1e6:6.0f} MB ({size / count / 1024:.1f} KB per paper)"
+        )
+
+
+if __name__ == "__main__":
+    main()
