@@ -30,6 +30,9 @@ test: lint
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_core.py
 
+screenshot: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info
 

@@ -1,0 +1,306 @@
+"""The window driven as a user drives it: typing, clicking, dropping, undoing, reopening."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from readinglist.core.library import Library
+from readinglist.core.query import SortSpec
+from readinglist.core.records import ReadingStatus
+from readinglist.gui.main_window import EMPTY_TEXT, MainWindow
+from readinglist.gui.models.paper_table import AUTHORS, PUBLISHED
+from tests.conftest import HF_TEXT_SAMPLES
+from tests.gui.conftest import WindowFactory
+
+
+def drop_files(window: MainWindow, paths: list[Path]) -> bool:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    point = window.rect().center()
+    enter = QDragEnterEvent(
+        QPointF(point),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, enter)
+    if not enter.isAccepted():
+        return False
+    drop = QDropEvent(
+        QPointF(point),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, drop)
+    return drop.isAccepted()
+
+
+def visible_ids(window: MainWindow) -> list[int]:
+    return list(window.model.ids)
+
+
+def test_title_names_the_library_and_empty_state_says_how_to_import(
+    make_window: WindowFactory, empty_library: Library
+) -> None:
+    window = make_window(empty_library)
+    assert window.windowTitle() == "ReadingList — library.sqlite"
+    assert window.stack.currentWidget() is window.empty_label
+    assert window.empty_label.text() == EMPTY_TEXT
+
+
+def test_typing_a_query_filters_the_table(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    assert window.model.rowCount() == library.count()
+    qtbot.keyClicks(window.filter_bar.edit, "speech")
+    expected = library.search_ids("speech", SortSpec("added", True))
+    assert 0 < len(expected) < library.count()
+    qtbot.waitUntil(lambda: visible_ids(window) == expected)
+    assert window.filter_bar.count_label.text() == f"{len(expected)} of {library.count()}"
+    # Esc clears the filter.
+    qtbot.keyClick(window.filter_bar.edit, Qt.Key.Key_Escape)
+    assert window.filter_bar.text() == ""
+    assert window.model.rowCount() == library.count()
+
+
+def test_a_malformed_query_shows_its_error_inline(qtbot: QtBot, window: MainWindow) -> None:
+    before = visible_ids(window)
+    qtbot.keyClicks(window.filter_bar.edit, "(speech")
+    qtbot.waitUntil(window.filter_bar.error_label.isVisible)
+    assert "parenthesis" in window.filter_bar.error_label.text()
+    assert visible_ids(window) == before  # the table keeps its rows
+    assert window.message_box is None
+    qtbot.keyClicks(window.filter_bar.edit, ")")
+    qtbot.waitUntil(lambda: not window.filter_bar.error_label.isVisible())
+
+
+def test_clicking_a_header_sorts_in_sqlite(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    header = window.table.horizontalHeader()
+    x = header.sectionViewportPosition(PUBLISHED) + header.sectionSize(PUBLISHED) // 2
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+    assert window.model.sort_column == PUBLISHED
+    first = window.model.sort_descending
+    assert visible_ids(window) == library.search_ids("", SortSpec("published", first))
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+    assert window.model.sort_descending is not first
+    assert visible_ids(window) == library.search_ids("", SortSpec("published", not first))
+
+
+def test_drop_a_file_and_accept_the_preview(
+    qtbot: QtBot, make_window: WindowFactory, empty_library: Library
+) -> None:
+    window = make_window(empty_library)
+    assert drop_files(window, [HF_TEXT_SAMPLES[0]])
+    dialog = window.preview_dialog
+    assert dialog is not None
+    rows = dialog.model.rowCount()
+    assert rows > 0 and dialog.model.count("new") > 0
+    dialog.target_list.setEditText("Dropped")
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.import_task is None, timeout=20000)
+    assert empty_library.count() > 0
+    assert window.stack.currentWidget() is window.table
+    assert "added" in window.statusBar().currentMessage()
+    new = window.last_import[0].new_ids
+    assert sorted(window.table.selected_ids()) == sorted(new)
+    assert sorted(empty_library.list_paper_ids("Dropped")) == sorted(
+        window.last_import[0].paper_ids
+    )
+
+
+def test_a_file_that_is_not_a_listing_gets_one_message(
+    make_window: WindowFactory, empty_library: Library, tmp_path: Path
+) -> None:
+    window = make_window(empty_library)
+    junk = tmp_path / "notes.txt"
+    junk.write_text("just a shopping list\nmilk\neggs\n")
+    assert drop_files(window, [junk])
+    assert window.preview_dialog is None
+    assert window.message_box is not None
+    assert "notes.txt" in window.message_box.text()
+    assert empty_library.count() == 0
+
+
+def test_cancelling_an_import_midway_leaves_the_library_unchanged(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    empty_library: Library,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = make_window(empty_library)
+    reached, release = threading.Event(), threading.Event()
+    original = empty_library.import_result
+
+    def held(result: Any, **kwargs: Any) -> Any:
+        progress = kwargs.get("progress")
+        if progress is not None:
+            # Hold the worker inside the import's transaction until the user has clicked Cancel.
+            def wait_then_report(done: int, total: int) -> None:
+                reached.set()
+                release.wait(10)
+                progress(done, total)
+
+            kwargs["progress"] = wait_then_report
+        return original(result, **kwargs)
+
+    monkeypatch.setattr(empty_library, "import_result", held)
+    assert drop_files(window, [HF_TEXT_SAMPLES[0]])
+    assert window.preview_dialog is not None
+    qtbot.mouseClick(window.preview_dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(reached.is_set)
+    assert window.cancel_button.isVisible()
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    release.set()
+    qtbot.waitUntil(lambda: window.import_task is None, timeout=20000)
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert empty_library.count() == 0
+    assert empty_library.sources() == []
+
+
+def test_paste_opens_the_same_preview(
+    qtbot: QtBot, make_window: WindowFactory, empty_library: Library
+) -> None:
+    window = make_window(empty_library)
+    QGuiApplication.clipboard().setText(HF_TEXT_SAMPLES[1].read_text(encoding="utf-8"))
+    window.table.setFocus()
+    window.paste_action.trigger()
+    assert window.preview_dialog is not None
+    assert window.preview_dialog.model.count("new") > 0
+    window.preview_dialog.reject()
+
+
+def test_edit_a_note_and_find_it_after_reopening(
+    qtbot: QtBot, window: MainWindow, library: Library, library_path: Path
+) -> None:
+    paper = visible_ids(window)[3]
+    window.select_ids([paper])
+    assert window.pane.record is not None and window.pane.record.id == paper
+    qtbot.keyClicks(window.pane.notes, "Read *section 4* <b>first</b>")
+    qtbot.waitUntil(
+        lambda: library.get(paper).notes == "Read *section 4* <b>first</b>", timeout=5000
+    )
+    # The note renders as Markdown, its raw HTML as text.
+    window.select_ids([visible_ids(window)[0]])
+    window.select_ids([paper])
+    shown = window.pane.browser.toPlainText()
+    assert "section 4" in shown and "<b>first</b>" in shown
+    window.close()
+    library.close()
+    assert Library(library_path).get(paper).notes == "Read *section 4* <b>first</b>"
+
+
+def test_delete_then_undo_restores_everything(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    ids = visible_ids(window)[:2]
+    library.add_tags(ids, ["keep"])
+    library.add_to_list("Thesis", ids, create=True)
+    library.set_rating(ids, 4)
+    window.model.refresh()
+    window.select_ids(ids)
+    total = library.count()
+    window.table.setFocus()
+    window.delete_action.trigger()
+    assert library.count() == total - 2
+    assert not set(ids) & set(visible_ids(window))
+    window.undo_action.trigger()
+    assert library.count() == total
+    for paper_id in ids:
+        record = library.get(paper_id)
+        assert record.tags == ["keep"] and record.lists == ["Thesis"] and record.rating == 4
+    assert set(ids) <= set(visible_ids(window))
+    window.redo_action.trigger()
+    assert library.count() == total - 2
+
+
+def test_status_keys_and_undo(qtbot: QtBot, window: MainWindow, library: Library) -> None:
+    paper = visible_ids(window)[0]
+    window.select_ids([paper])
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_R)
+    assert library.get(paper).status is ReadingStatus.READ
+    qtbot.keyClick(window.table, Qt.Key.Key_U)
+    assert library.get(paper).status is ReadingStatus.UNREAD
+    qtbot.keyClick(window.table, Qt.Key.Key_3)
+    assert library.get(paper).rating == 3
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert library.get(paper).status is ReadingStatus.READ
+    assert library.get(paper).rating == 0
+
+
+def test_dropping_papers_on_a_list_adds_them(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    list_id = library.create_list("Later")
+    window.reload_sidebar()
+    ids = visible_ids(window)[:3]
+    mime = window.model.mimeData([window.model.index(r, 0) for r in range(3)])
+    item = window.sidebar_model.index_of(f"list:{list_id}")
+    assert item is not None
+    point = window.sidebar.visualRect(item.index()).center()
+    drop = QDropEvent(
+        QPointF(point),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.sidebar.dropEvent(drop)
+    assert library.list_paper_ids("Later") == ids
+    window.undo_action.trigger()
+    assert library.list_paper_ids("Later") == []
+
+
+def test_settings_restore_the_session(
+    qtbot: QtBot, make_window: WindowFactory, library: Library
+) -> None:
+    first = make_window(library)
+    first.model.sort(PUBLISHED, Qt.SortOrder.AscendingOrder)
+    first.table.horizontalHeader().setSortIndicator(PUBLISHED, Qt.SortOrder.AscendingOrder)
+    first.table.horizontalHeader().setSectionHidden(AUTHORS, True)
+    first.filter_bar.set_text("model")
+    chosen = visible_ids(first)[2]
+    first.select_ids([chosen])
+    first.splitter.setSizes([200, 600, 400])
+    sizes = first.splitter.sizes()
+    first.close()
+
+    second = make_window(library)
+    assert second.filter_bar.text() == "model"
+    assert second.model.sort_column == PUBLISHED and not second.model.sort_descending
+    assert visible_ids(second) == library.search_ids("model", SortSpec("published", False))
+    assert second.table.horizontalHeader().isSectionHidden(AUTHORS)
+    assert second.table.selected_ids() == [chosen]
+    assert second.pane.record is not None and second.pane.record.id == chosen
+    assert second.splitter.sizes() == sizes
+
+
+def test_reading_pane_never_fetches_and_shows_html_as_text(
+    window: MainWindow, library: Library
+) -> None:
+    paper = visible_ids(window)[0]
+    library.set_notes(paper, "![x](http://example.com/track.png) <script>alert(1)</script>")
+    window.select_ids([paper])
+    browser = window.pane.browser
+    assert browser.loadResource(2, QUrl("http://example.com/track.png")) is None
+    assert "<script>alert(1)</script>" in browser.toPlainText()
+    assert not browser.openLinks()
