@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import PySide6
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
@@ -20,13 +21,17 @@ from readinglist.gui.models.paper_table import AUTHORS, PUBLISHED
 from tests.conftest import HF_TEXT_SAMPLES
 from tests.gui.conftest import WindowFactory
 
+PYSIDE_VERSION = tuple(int(part) for part in PySide6.__version__.split(".")[:2])
+
 
 def drop_files(window: MainWindow, paths: list[Path]) -> bool:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     point = window.rect().center()
+    # PySide6 6.12 takes a QPointF (QPoint deprecated); 6.11 and older only a QPoint.
+    position = QPointF(point) if PYSIDE_VERSION >= (6, 12) else point
     enter = QDragEnterEvent(
-        QPointF(point),
+        position,
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
