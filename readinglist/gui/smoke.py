@@ -57,12 +57,16 @@ def run_smoke_test(app: QApplication, window: QWidget, timeout_ms: int = DEFAULT
     timer.setSingleShot(True)
     timer.timeout.connect(give_up)
     timer.start(timeout_ms)
+    # Closing the window must not post a quit that a later event loop would receive.
+    quit_on_close = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)
     window.show()
     try:
         code = app.exec()
     finally:
         timer.stop()
         app.removeEventFilter(watcher)
+        app.setQuitOnLastWindowClosed(quit_on_close)
     if code == 0:
         print(f"smoke test: the window opened and painted ({window.windowTitle() or 'untitled'})")
         log.info("smoke test passed")
