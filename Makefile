@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	bash scripts/ensure-qt-system-libs.sh $(BIN)/python
+	bash scripts/ensure-system-deps.sh $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -29,6 +29,7 @@ test: lint
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_export.py
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py

@@ -22,7 +22,8 @@ from readinglist.core.query import SORT_FIELDS, SortSpec
 from readinglist.core.records import PaperRecord, ReadingStatus
 from readinglist.core.search import default_descending
 from readinglist.core.summary import ImportSummary, Outcome
-from readinglist.importers import ParseOptions, detect, read_listing
+from readinglist.exporters.command import add_export_parser
+from readinglist.importers import ParseOptions, detect, files_to_import, read_listing
 
 Handler = Callable[[Library, argparse.Namespace], int]
 
@@ -115,8 +116,10 @@ def _print_summary(summary: ImportSummary, label: str, out: TextIO) -> None:
 def cmd_import(library: Library, args: argparse.Namespace) -> int:
     failures = 0
     total_new = 0
-    for name in args.files:
-        path = Path(name)
+    files, skipped = files_to_import([Path(name) for name in args.files])
+    for folder in skipped:
+        print(f"{folder.name}: skipped, the resources folder of a saved page", file=sys.stderr)
+    for path in files:
         try:
             listing = read_listing(path)
             importer = detect(listing)
@@ -140,7 +143,7 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
             continue
         total_new += summary.count(Outcome.NEW)
         _print_summary(summary, importer.label, sys.stdout)
-    if len(args.files) > 1:
+    if len(files) > 1:
         verb = "would add" if args.dry_run else "added"
         print(f"In all: {verb} {total_new} new papers; library holds {library.count()}.")
     return 1 if failures else 0
@@ -382,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("other", type=int)
 
     add("sources", cmd_sources, "the imported files")
+    add_export_parser(commands)
     return parser
 
 

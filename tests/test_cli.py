@@ -172,3 +172,21 @@ def test_version_and_newer_library(tmp_path: Path) -> None:
         connection.execute("PRAGMA user_version = 99")
     done = run(library, "sources")
     assert done.returncode == 1 and "written by a newer ReadingList" in done.stderr
+
+
+def test_a_webpage_complete_save_imports_the_page_and_skips_its_folder(tmp_path: Path) -> None:
+    from tests.conftest import PAGE_SAMPLES
+
+    page = tmp_path / "Daily Papers.html"
+    page.write_bytes((PAGE_SAMPLES / "hf-papers-daily_2026-07-02.html").read_bytes())
+    folder = tmp_path / "Daily Papers_files"
+    folder.mkdir()
+    (folder / "logo.svg").write_text("<svg/>")
+    done = run(tmp_path / "lib.sqlite", "import", str(page), str(folder))
+    assert done.returncode == 0, done.stderr
+    assert "Daily Papers.html: added 31 new papers" in done.stdout
+    assert "Daily Papers_files: skipped, the resources folder of a saved page" in done.stderr
+    lonely = tmp_path / "just a folder"
+    lonely.mkdir()
+    done = run(tmp_path / "lib.sqlite", "import", str(lonely))
+    assert done.returncode == 1 and "this is a folder, not a saved page" in done.stderr

@@ -224,3 +224,13 @@ def test_sample_fields_checked_by_hand() -> None:
     assert r1.published == dt.date(2025, 9, 9) and r1.comments == 3
     assert "https://github.com/zhengkid/Parallel-R1" in r1.code_urls
     assert result.page_date == dt.date(2025, 10, 9)
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.html"
+    with path.open("wb") as handle:
+        handle.truncate(65 * 1024 * 1024)  # sparse: costs no disk
+    with pytest.raises(
+        ListingError, match=r"huge.html: the file is 65 MB; listing pages are under 64 MB"
+    ):
+        read_listing(path)

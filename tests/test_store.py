@@ -297,3 +297,20 @@ def test_migration_backs_up_the_file_first(tmp_path: Path, monkeypatch: pytest.M
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
         assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def test_a_big_import_is_indexed_for_search_like_a_small_one(library: Library) -> None:
+    # From 500 new papers the full-text index is filled in one statement, not by the trigger.
+    papers = [
+        ParsedPaper(title=f"Synthetic paper number {n}", line=n, abstract=f"token{n} shared")
+        for n in range(1, 801)
+    ]
+    store(library, *papers)
+    assert library.count() == 800
+    assert len(library.search_ids("shared")) == 800
+    assert [library.get(i).title for i in library.search_ids("token799")] == [
+        "Synthetic paper number 799"
+    ]
+    # The trigger is back on afterwards: a later single paper is found too.
+    store(library, ParsedPaper(title="Afterwards", line=1, abstract="lonelyword"), name="b")
+    assert len(library.search_ids("lonelyword")) == 1

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.engine import RowMapping
 
 from readinglist.core.database import open_engine, resolve_library_path
@@ -41,6 +41,7 @@ from readinglist.core.summary import (
     Outcome,
     PossibleDuplicate,
 )
+from readinglist.exporters.bibtex import make_citation_key, validate_citation_key
 
 PAPERS = cast(Table, Paper.__table__)
 _CHUNK = 500  # stays under SQLite's bound-parameter limit
@@ -51,7 +52,6 @@ _REANALYZE_THRESHOLD = 1000  # new papers after which the planner's statistics a
 _BULK_INDEX_THRESHOLD = 500  # new papers from which the FTS index is filled in one statement
 # Fields a later sighting may fill when the library has nothing for them yet.
 _FILLABLE = (
-    "abstract",
     "arxiv_id",
     "url",
     "authors",
@@ -93,7 +93,8 @@ def _row_from_parsed(paper: ParsedPaper, now: str) -> dict[str, Any]:
     return {
         "title": paper.title,
         "title_key": title_key(paper.title),
-        "abstract": paper.abstract,
+        "abstract": paper.abstract,  # goes to papers_fts, not to the papers row
+        "has_abstract": bool(paper.abstract),
         "arxiv_id": paper.arxiv_id,
         "url": url,
         "published": paper.published.isoformat() if paper.published else None,
@@ -125,6 +126,9 @@ def _row_from_parsed(paper: ParsedPaper, now: str) -> dict[str, Any]:
 def _fill(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
     """The changes that fill `stored`'s empty fields from `incoming`; never overwrites."""
     changes: dict[str, Any] = {}
+    if not stored.get("has_abstract") and incoming.get("abstract"):
+        changes["abstract"] = incoming["abstract"]
+        changes["has_abstract"] = True
     for name in _FILLABLE:
         if _empty(stored.get(name)) and not _empty(incoming.get(name)):
             changes[name] = incoming[name]
@@ -144,11 +148,78 @@ def _fill(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
+_JSON_COLUMNS = {"authors", "code_urls", "subjects", "ai_keywords", "shown"}
+_PAPER_INSERT_COLUMNS = (
+    "id", "title", "title_key", "has_abstract", "arxiv_id", "url", "published", "published_precision",
+    "authors", "authors_count", "organization", "organization_handle", "upvotes", "comments",
+    "code_urls", "primary_class", "subjects", "journal_ref", "arxiv_comment", "ai_summary",
+    "ai_keywords", "status", "rating", "notes", "tags", "added_at", "updated_at",
+)  # fmt: skip
+
+
+def _insert_many(
+    c: Connection, table: str, rows: list[dict[str, Any]], columns: Sequence[str]
+) -> None:
+    """Bulk INSERT through the driver: SQLAlchemy's per-row parameter handling costs more
+    than SQLite's own work at 100,000 rows. JSON columns are encoded as the ORM would."""
+    values = [
+        tuple(
+            (json.dumps(row[name]) if row[name] is not None else None)
+            if name in _JSON_COLUMNS
+            else row[name]
+            for name in columns
+        )
+        for row in rows
+    ]
+    placeholders = ", ".join("?" for _ in columns)
+    c.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
+
+
+def _insert_papers(
+    c: Connection, rows: list[dict[str, Any]], columns: Sequence[str] = _PAPER_INSERT_COLUMNS
+) -> None:
+    """Insert papers (with their ids) and their full-text rows, which hold the abstracts.
+    Every new paper goes through here: papers_fts has no insert trigger by design."""
+    _insert_many(c, "papers", rows, columns)
+    c.exec_driver_sql(
+        "INSERT INTO papers_fts (rowid, title, abstract, notes, tags) VALUES (?, ?, ?, ?, ?)",
+        [(r["id"], r["title"], r.get("abstract"), r["notes"], r["tags"]) for r in rows],
+    )
+
+
+def _apply_fill(c: Connection, paper_id: int, changes: dict[str, Any], now: str) -> None:
+    """Store changed fields: columns on papers, the abstract in papers_fts."""
+    values = {k: v for k, v in changes.items() if k != "abstract"}
+    values["updated_at"] = now
+    c.execute(update(PAPERS).where(PAPERS.c.id == paper_id).values(**values))
+    if "abstract" in changes:
+        c.exec_driver_sql(
+            "UPDATE papers_fts SET abstract = ? WHERE rowid = ?", (changes["abstract"], paper_id)
+        )
+
+
+def _abstracts(c: Connection, ids: Sequence[int]) -> dict[int, str | None]:
+    found: dict[int, str | None] = {}
+    for chunk in _chunks(list(ids)):
+        rows = c.execute(
+            text(
+                "SELECT rowid, abstract FROM papers_fts WHERE rowid IN "
+                "(SELECT value FROM json_each(:ids))"
+            ),
+            {"ids": json.dumps(list(chunk))},
+        )
+        found.update((row[0], row[1]) for row in rows)
+    return found
+
+
 def _near_duplicate(a: str, b: str) -> bool:
     if a == b:
         return False
     shorter, longer = sorted((a, b), key=len)
-    if len(shorter) < 12 or len(shorter) / len(longer) < 0.75:  # cheap reject first
+    if len(shorter) < 12 or len(shorter) / len(longer) < 0.75:  # cheap rejects first
+        return False
+    words_a, words_b = set(a.split()), set(b.split())
+    if len(words_a ^ words_b) > max(3, len(words_a | words_b) // 4):
         return False
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= _NEAR_DUPLICATE_RATIO
 
@@ -189,6 +260,7 @@ class DeletedPapers:
     tags: list[tuple[int, str]] = field(default_factory=list)
     list_items: list[dict[str, Any]] = field(default_factory=list)
     appearances: list[dict[str, Any]] = field(default_factory=list)
+    abstracts: dict[int, str | None] = field(default_factory=dict)
 
     @property
     def ids(self) -> list[int]:
@@ -281,7 +353,12 @@ class Library:
                     {"ids": json.dumps(list(chunk))},
                 ):
                     sources.setdefault(paper_id, []).append(SourceRef(source_id, name, position))
-        return [_record(rows[i], lists.get(i, []), sources.get(i, [])) for i in ids if i in rows]
+            abstracts = _abstracts(c, list(rows))
+        return [
+            _record(rows[i], abstracts.get(i), lists.get(i, []), sources.get(i, []))
+            for i in ids
+            if i in rows
+        ]
 
     def _existing_ids(self, c: Connection, ids: Iterable[int]) -> list[int]:
         wanted = list(dict.fromkeys(ids))
@@ -292,6 +369,66 @@ class Library:
         if missing:
             raise UserError(f"there is no paper with id {missing[0]}")
         return wanted
+
+    # ----------------------------------------------------------------- citation keys
+    def issue_citation_keys(self, paper_ids: Sequence[int]) -> dict[int, str]:
+        """The citation key of each paper: its stored key, else a new one, stored at once.
+
+        A key never changes once issued, so a document citing it never breaks; a later paper
+        that would collide gets a suffix (a, b, …). Keys are unique across the library,
+        compared without regard to case as BibTeX does. One transaction.
+        """
+        with self._write() as c:
+            ids = self._existing_ids(c, paper_ids)
+            keys: dict[int, str] = {}
+            for chunk in _chunks(ids):
+                rows = c.execute(
+                    select(PAPERS.c.id, PAPERS.c.citation_key).where(PAPERS.c.id.in_(chunk))
+                )
+                keys.update({r.id: r.citation_key for r in rows if r.citation_key})
+            missing = [i for i in ids if i not in keys]
+            if not missing:
+                return {i: keys[i] for i in ids}
+            taken = {
+                key.lower()
+                for key in c.execute(
+                    select(PAPERS.c.citation_key).where(PAPERS.c.citation_key.is_not(None))
+                ).scalars()
+            }
+            rows_by_id: dict[int, RowMapping] = {}
+            for chunk in _chunks(missing):
+                for row in c.execute(select(PAPERS).where(PAPERS.c.id.in_(chunk))).mappings():
+                    rows_by_id[row["id"]] = row
+            updates = []
+            for paper_id in missing:  # in the order asked: the first paper gets the bare key
+                key = make_citation_key(_record(rows_by_id[paper_id], None, [], []), taken)
+                taken.add(key.lower())
+                keys[paper_id] = key
+                updates.append({"paper": paper_id, "key": key})
+            c.execute(
+                update(PAPERS)
+                .where(PAPERS.c.id == bindparam("paper"))
+                .values(citation_key=bindparam("key")),
+                updates,
+            )
+            return {i: keys[i] for i in ids}
+
+    def set_citation_key(self, paper_id: int, key: str) -> None:
+        """Give a paper the key the user chose. Raises UserError when it is invalid or taken."""
+        key = key.strip()
+        problem = validate_citation_key(key)
+        if problem is not None:
+            raise UserError(problem)
+        with self._write() as c:
+            self._existing_ids(c, [paper_id])
+            other = c.execute(
+                select(PAPERS.c.id).where(
+                    func.lower(PAPERS.c.citation_key) == key.lower(), PAPERS.c.id != paper_id
+                )
+            ).scalar()
+            if other is not None:
+                raise UserError(f"the citation key {key!r} is already used by paper {other}")
+            c.execute(update(PAPERS).where(PAPERS.c.id == paper_id).values(citation_key=key))
 
     # ----------------------------------------------------------------- importing
     def import_result(
@@ -407,36 +544,13 @@ class Library:
 
         new_ids: list[int | None] = [None] * len(new_rows)
         if new_rows:
-            # A plain executemany is several times faster than INSERT … RETURNING row by row.
-            # Within this write transaction SQLite gives consecutive rowids after the
-            # current maximum; the check below proves it.
             first = c.execute(select(func.coalesce(func.max(PAPERS.c.id), 0))).scalar_one() + 1
-            bulk = len(new_rows) >= _BULK_INDEX_THRESHOLD
-            if bulk:
-                c.execute(text("UPDATE bulk_import_state SET active = 1"))
-            c.execute(insert(PAPERS), new_rows)
-            last = c.execute(select(func.max(PAPERS.c.id))).scalar_one()
-            if last != first + len(new_rows) - 1:
-                raise RuntimeError("paper ids were not assigned consecutively")
-            if bulk:
-                c.execute(
-                    text(
-                        "INSERT INTO papers_fts (rowid, title, abstract, notes, tags) "
-                        "SELECT id, title, coalesce(abstract, ''), notes, tags FROM papers "
-                        "WHERE id BETWEEN :first AND :last"
-                    ),
-                    {"first": first, "last": last},
-                )
-                c.execute(text("UPDATE bulk_import_state SET active = 0"))
-            new_ids = list(range(first, last + 1))
+            new_ids = list(range(first, first + len(new_rows)))
+            for paper_id, row in zip(new_ids, new_rows, strict=True):
+                row["id"] = paper_id
+            _insert_papers(c, new_rows)
         for paper_id, changes in fills.items():
-            values = {
-                k: changes[k]
-                for k in (*_FILLABLE, "published", "published_precision", "code_urls")
-                if k in changes
-            }
-            values["updated_at"] = now
-            c.execute(update(PAPERS).where(PAPERS.c.id == paper_id).values(**values))
+            _apply_fill(c, paper_id, changes, now)
 
         seen_positions: set[int] = set()
         if reused:
@@ -470,28 +584,39 @@ class Library:
                     }
                 )
         if appearances:
-            c.execute(insert(Appearance), appearances)
+            _insert_many(
+                c, "appearances", appearances, ("paper_id", "source_id", "position", "shown")
+            )
 
     def _lookup_existing(
         self, c: Connection, incoming: list[dict[str, Any]]
     ) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
-        columns = (
-            [PAPERS.c.id, PAPERS.c.title_key, PAPERS.c.published, PAPERS.c.published_precision]
-            + [PAPERS.c[n] for n in _FILLABLE]
-            + [PAPERS.c.code_urls]
-        )
+        names = (
+            "id", "title_key", "published", "published_precision", "has_abstract", "code_urls",
+            *_FILLABLE,
+        )  # fmt: skip
+        json_positions = [i for i, name in enumerate(names) if name in _JSON_COLUMNS]
         arxiv_ids = sorted({r["arxiv_id"] for r in incoming if r["arxiv_id"]})
         keys = sorted({r["title_key"] for r in incoming})
         by_arxiv: dict[str, dict[str, Any]] = {}
         by_title: dict[str, list[dict[str, Any]]] = {}
         seen: set[int] = set()
-        for values, column in ((arxiv_ids, PAPERS.c.arxiv_id), (keys, PAPERS.c.title_key)):
+        # Straight through the driver: at 100,000 papers SQLAlchemy's row objects cost more
+        # than the lookups themselves.
+        cursor = c.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        for values, column in ((arxiv_ids, "arxiv_id"), (keys, "title_key")):
             for chunk in _chunks(values):
-                for row in c.execute(select(*columns).where(column.in_(chunk))).mappings():
-                    if row["id"] in seen:
+                marks = ", ".join("?" for _ in chunk)
+                sql = f"SELECT {', '.join(names)} FROM papers WHERE {column} IN ({marks})"
+                for raw in cursor.execute(sql, list(chunk)):
+                    if raw[0] in seen:
                         continue
-                    seen.add(row["id"])
-                    stored = dict(row)
+                    seen.add(raw[0])
+                    row = list(raw)
+                    for i in json_positions:
+                        if row[i] is not None:
+                            row[i] = json.loads(row[i])
+                    stored = dict(zip(names, row, strict=True))
                     if stored["arxiv_id"]:
                         by_arxiv[stored["arxiv_id"]] = stored
                     by_title.setdefault(stored["title_key"], []).append(stored)
@@ -546,9 +671,9 @@ class Library:
         if len(wanted) > _BLOCK_SCAN_THRESHOLD:
             # A big import: one pass over every stored title beats thousands of range queries.
             for paper_id, key, title in cursor.execute("SELECT id, title_key, title FROM papers"):
-                block = blocks.get(_block_key(key))
-                if block is not None and len(block) < _BLOCK_LIMIT:
-                    block.append((paper_id, key, title))
+                members = blocks.get(_block_key(key))
+                if members is not None and len(members) < _BLOCK_LIMIT:
+                    members.append((paper_id, key, title))
         else:
             for block in wanted:
                 blocks[block].extend(
@@ -626,35 +751,25 @@ class Library:
             return str(value) if value is not None else None
 
     # ----------------------------------------------------------------- what the user owns
-    def set_status(self, ids: Sequence[int], status: ReadingStatus | str) -> None:
-        value = ReadingStatus(status).value
+    def _update_papers(self, ids: Sequence[int], **values: Any) -> None:
+        """Set the same fields on existing papers (UserError naming the first unknown id)."""
         with self._write() as c:
             ids = self._existing_ids(c, ids)
             for chunk in _chunks(ids):
                 c.execute(
-                    update(PAPERS)
-                    .where(PAPERS.c.id.in_(chunk))
-                    .values(status=value, updated_at=_now())
+                    update(PAPERS).where(PAPERS.c.id.in_(chunk)).values(**values, updated_at=_now())
                 )
+
+    def set_status(self, ids: Sequence[int], status: ReadingStatus | str) -> None:
+        self._update_papers(ids, status=ReadingStatus(status).value)
 
     def set_rating(self, ids: Sequence[int], rating: int) -> None:
         if not 0 <= rating <= 5:
             raise UserError(f"a rating is 0 to 5, not {rating}")
-        with self._write() as c:
-            ids = self._existing_ids(c, ids)
-            for chunk in _chunks(ids):
-                c.execute(
-                    update(PAPERS)
-                    .where(PAPERS.c.id.in_(chunk))
-                    .values(rating=rating, updated_at=_now())
-                )
+        self._update_papers(ids, rating=rating)
 
     def set_notes(self, paper_id: int, notes: str) -> None:
-        with self._write() as c:
-            self._existing_ids(c, [paper_id])
-            c.execute(
-                update(PAPERS).where(PAPERS.c.id == paper_id).values(notes=notes, updated_at=_now())
-            )
+        self._update_papers([paper_id], notes=notes)
 
     @staticmethod
     def _check_tag(name: str) -> str:
@@ -886,6 +1001,7 @@ class Library:
             self._existing_ids(c, [keep_id, other_id])
             keep = dict(c.execute(select(PAPERS).where(PAPERS.c.id == keep_id)).mappings().one())
             other = dict(c.execute(select(PAPERS).where(PAPERS.c.id == other_id)).mappings().one())
+            other["abstract"] = _abstracts(c, [other_id]).get(other_id)
             if keep["arxiv_id"] and other["arxiv_id"] and keep["arxiv_id"] != other["arxiv_id"]:
                 raise UserError(
                     f"papers {keep_id} and {other_id} have different arXiv ids "
@@ -921,7 +1037,7 @@ class Library:
             )
             # Unique columns move only after the other row is gone.
             c.execute(delete(PAPERS).where(PAPERS.c.id == other_id))
-            c.execute(update(PAPERS).where(PAPERS.c.id == keep_id).values(**changes))
+            _apply_fill(c, keep_id, changes, changes["updated_at"])
         return self.get(keep_id)
 
     def delete_papers(self, ids: Sequence[int]) -> DeletedPapers:
@@ -954,6 +1070,7 @@ class Library:
                         select(Appearance.__table__).where(Appearance.paper_id.in_(chunk))
                     ).mappings()
                 )
+                snapshot.abstracts.update(_abstracts(c, chunk))
                 c.execute(delete(PAPERS).where(PAPERS.c.id.in_(chunk)))
         return snapshot
 
@@ -961,8 +1078,12 @@ class Library:
         """Put deleted papers back with their ids, tags, list places and appearances."""
         with self._write() as c:
             if snapshot.papers:
-                rows = [{**row, "tags": ""} for row in snapshot.papers]
-                c.execute(insert(PAPERS), rows)
+                # Tags come back through paper_tags below, whose trigger rebuilds this column.
+                rows = [
+                    {**row, "tags": "", "abstract": snapshot.abstracts.get(row["id"])}
+                    for row in snapshot.papers
+                ]
+                _insert_papers(c, rows, list(snapshot.papers[0]))
             live_lists = set(c.execute(select(ReadingList.id)).scalars())
             items = [i for i in snapshot.list_items if i["list_id"] in live_lists]
             if items:
@@ -979,11 +1100,13 @@ class Library:
                 )
 
 
-def _record(row: RowMapping, lists: list[str], sources: list[SourceRef]) -> PaperRecord:
+def _record(
+    row: RowMapping, abstract: str | None, lists: list[str], sources: list[SourceRef]
+) -> PaperRecord:
     return PaperRecord(
         id=row["id"],
         title=row["title"],
-        abstract=row["abstract"],
+        abstract=abstract,
         arxiv_id=row["arxiv_id"],
         url=row["url"],
         published=dt.date.fromisoformat(row["published"]) if row["published"] else None,

@@ -14,7 +14,9 @@ CREATE TABLE papers (
     id INTEGER NOT NULL PRIMARY KEY,
     title TEXT NOT NULL,
     title_key TEXT NOT NULL,
-    abstract TEXT,
+    -- The abstract itself lives in papers_fts (see below); this row stays small, so sorting
+    -- and filtering 100,000 papers reads a few MB instead of the whole text.
+    has_abstract INTEGER NOT NULL DEFAULT 0,
     arxiv_id VARCHAR UNIQUE,
     url TEXT,
     published VARCHAR,
@@ -104,34 +106,24 @@ CREATE TABLE saved_searches (
     "query" TEXT NOT NULL
 );
 
--- Full-text index over what a person searches by words. External content: the text lives
--- once, in papers; triggers keep the index in step. remove_diacritics folds accents.
+-- Full-text index over what a person searches by words. A regular (not external-content)
+-- FTS5 table: it is also where abstracts are stored. Library code inserts a paper's row here
+-- in the same transaction as the paper (every INSERT INTO papers goes through
+-- Library._insert_papers); these triggers keep title, notes and tags in step afterwards.
+-- remove_diacritics folds accents, so "cafe" finds "café".
 CREATE VIRTUAL TABLE papers_fts USING fts5(
     title, abstract, notes, tags,
-    content='papers', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2',
+    tokenize='unicode61 remove_diacritics 2'
 );
--- A big import sets active = 1 inside its transaction, inserts its papers, indexes them in
--- one INSERT … SELECT (about twice as fast as row by row) and sets it back before committing.
-CREATE TABLE bulk_import_state (
-    id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
-    active INTEGER NOT NULL DEFAULT 0
-);
-INSERT INTO bulk_import_state (id, active) VALUES (1, 0);
-CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers
-WHEN (SELECT active FROM bulk_import_state) = 0 BEGIN
-    INSERT INTO papers_fts (rowid, title, abstract, notes, tags)
-    VALUES (new.id, new.title, coalesce(new.abstract, ''), new.notes, new.tags);
-END;
+-- Buffer up to 64 MB of new terms before writing a segment: a 100,000-paper import then writes
+-- a few large segments instead of hundreds of small ones that must be merged.
+INSERT INTO papers_fts (papers_fts, rank) VALUES ('hashsize', 67108864);
 CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
-    INSERT INTO papers_fts (papers_fts, rowid, title, abstract, notes, tags)
-    VALUES ('delete', old.id, old.title, coalesce(old.abstract, ''), old.notes, old.tags);
+    DELETE FROM papers_fts WHERE rowid = old.id;
 END;
-CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract, notes, tags ON papers BEGIN
-    INSERT INTO papers_fts (papers_fts, rowid, title, abstract, notes, tags)
-    VALUES ('delete', old.id, old.title, coalesce(old.abstract, ''), old.notes, old.tags);
-    INSERT INTO papers_fts (rowid, title, abstract, notes, tags)
-    VALUES (new.id, new.title, coalesce(new.abstract, ''), new.notes, new.tags);
+CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, notes, tags ON papers BEGIN
+    UPDATE papers_fts SET title = new.title, notes = new.notes, tags = new.tags
+    WHERE rowid = new.id;
 END;
 
 -- papers.tags mirrors paper_tags (sorted names joined by ", ") for the index and the table.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -24,7 +24,9 @@ class Paper(Base):
     # Identity key of the title (see normalize.title_key); not unique: two arXiv papers may
     # share a title, which is why arxiv_id wins when both sides have one.
     title_key: Mapped[str] = mapped_column(Text, index=True)
-    abstract: Mapped[str | None] = mapped_column(Text)
+    # The abstract is stored in the papers_fts table (see migrations.py); this says whether
+    # the paper has one.
+    has_abstract: Mapped[bool] = mapped_column(Boolean, default=False)
     arxiv_id: Mapped[str | None] = mapped_column(String, unique=True)
     url: Mapped[str | None] = mapped_column(Text)
     published: Mapped[str | None] = mapped_column(String, index=True)  # ISO date

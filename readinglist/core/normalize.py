@@ -57,6 +57,8 @@ _TRAILING = ".,;:!?*'\""
 
 def extract_links(text: str) -> list[str]:
     """Every http(s) link in `text`, in order, without duplicates or trailing punctuation."""
+    if "://" not in text:  # most abstracts: skip the regex
+        return []
     found: list[str] = []
     for match in _URL.finditer(text):
         url = match.group(0)

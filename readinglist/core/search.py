@@ -186,7 +186,7 @@ class _Compiler:
             return {
                 "code": "p.code_urls != '[]'",
                 "arxiv": "p.arxiv_id IS NOT NULL",
-                "abstract": "coalesce(p.abstract, '') != ''",
+                "abstract": "p.has_abstract = 1",
                 "notes": "p.notes != ''",
                 "authors": "p.authors IS NOT NULL",
                 "tags": "p.tags != ''",
@@ -279,8 +279,8 @@ def compile_search(
         conditions.append(compiler.compile(where))
     if scope_sql:
         conditions.append(scope_sql)
-    where = " AND ".join(conditions) if conditions else "1"
-    sql = f"SELECT {select} FROM {from_sql} WHERE {where} ORDER BY {order}"
+    where_sql = " AND ".join(conditions) if conditions else "1"
+    sql = f"SELECT {select} FROM {from_sql} WHERE {where_sql} ORDER BY {order}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return CompiledSearch(sql, compiler.params)

@@ -66,12 +66,16 @@ class ImportSummary:
         enriched = self.count(Outcome.ENRICHED)
         present = self.count(Outcome.PRESENT) + enriched
         verb = "would add" if self.dry_run else "added"
-        parts = [f"{self.file_name}: {verb} {new} new paper{'s' if new != 1 else ''}"]
+        parts = [f"{self.file_name}: {verb} {_plural(new, 'new paper')}"]
         parts.append(f"{present} already in the library")
         if enriched:
             parts.append(f"{enriched} of them completed with new details")
         if self.possible_duplicates:
-            parts.append(f"{len(self.possible_duplicates)} possible duplicates")
+            parts.append(_plural(len(self.possible_duplicates), "possible duplicate"))
         if self.warnings:
-            parts.append(f"{len(self.warnings)} warnings")
+            parts.append(_plural(len(self.warnings), "warning"))
         return ", ".join(parts)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from readinglist.core.entries import ParseResult
 from readinglist.core.errors import ListingError
+from readinglist.importers.mhtml import declared_charset, looks_like_mhtml, unwrap_mhtml
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a saved listing page is well under 10 MB
 MIN_CONFIDENCE = 0.2
@@ -90,6 +92,41 @@ def decode_bytes(raw: bytes, path: Path | None) -> str:
         ) from None
 
 
+def decode_listing(raw: bytes, path: Path | None) -> str:
+    """A file's text for detection: a web archive (.mhtml) becomes its HTML page, and an HTML
+    page that is not UTF-8 is decoded with the charset it declares."""
+    if looks_like_mhtml(raw):
+        return unwrap_mhtml(raw, path)
+    try:
+        return decode_bytes(raw, path)
+    except ListingError as not_utf8:
+        charset = declared_charset(raw)
+        if charset is None or charset == "utf-8":
+            raise
+        try:
+            return raw.decode(charset)
+        except UnicodeDecodeError:
+            raise not_utf8 from None
+
+
+def is_page_resources_folder(path: Path) -> bool:
+    """A browser's "Webpage, complete" save writes `page.html` plus a `page_files` folder of
+    images and scripts. The folder is no listing; importing both means importing the page."""
+    if not path.is_dir() or not path.name.endswith("_files"):
+        return False
+    stem = path.name[: -len("_files")]
+    return any((path.parent / f"{stem}{suffix}").is_file() for suffix in (".html", ".htm"))
+
+
+def files_to_import(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """Split what the user handed us into files to import and resource folders to skip."""
+    files: list[Path] = []
+    skipped: list[Path] = []
+    for path in paths:
+        (skipped if is_page_resources_folder(path) else files).append(path)
+    return files, skipped
+
+
 def read_listing(path: Path) -> ListingText:
     """Read a file from disk for import, refusing what cannot be a listing page."""
     try:
@@ -111,7 +148,7 @@ def read_listing(path: Path) -> ListingText:
     except OSError as exc:
         raise ListingError(path, f"cannot be read ({exc.strerror})") from None
     return ListingText(
-        text=_normalize_newlines(decode_bytes(raw, path)), path=path, raw=raw, modified=modified
+        text=_normalize_newlines(decode_listing(raw, path)), path=path, raw=raw, modified=modified
     )
 
 

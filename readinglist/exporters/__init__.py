@@ -1,0 +1,1 @@
+"""Qt-free exporters: a sequence of PaperRecords to Markdown or BibTeX text."""
