@@ -34,6 +34,28 @@ bench: $(STAMP)
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py
 
+# ------------------------------------------------------------------ bundle and desktop entry
+# `make bundle` builds dist/ReadingList/ReadingList (READINGLIST_ONEFILE=1: one file instead);
+# `make smoke-bundle` runs it headless. Neither is part of `make test` (a build takes minutes).
+BUNDLE_STAMP := $(VENV)/.bundle-installed
+
+$(BUNDLE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bundle]'
+	touch $(BUNDLE_STAMP)
+
+bundle: $(BUNDLE_STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/readinglist.spec
+
+smoke-bundle:
+	bash scripts/smoke-bundle.sh
+
+install-desktop:
+	bash scripts/install-desktop.sh install
+
+uninstall-desktop:
+	bash scripts/install-desktop.sh uninstall
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info
 
