@@ -25,6 +25,7 @@ export READINGLIST_LOG_DIR="$work/logs"
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 library="$work/library.sqlite"
 failures=0
+passes=0
 
 step() {  # step NAME COMMAND...: run, time and report one check
     local name=$1
@@ -33,6 +34,7 @@ step() {  # step NAME COMMAND...: run, time and report one check
     if "$@" >"$work/out" 2>"$work/err"; then
         elapsed=$(awk "BEGIN { printf \"%.2f\", $EPOCHREALTIME - $start }")
         printf 'ok    %-22s %6ss  %s\n' "$name" "$elapsed" "$(head -c 200 "$work/out" | tr '\n' ' ')"
+        passes=$((passes + 1))
     else
         elapsed=$(awk "BEGIN { printf \"%.2f\", $EPOCHREALTIME - $start }")
         printf 'FAIL  %-22s %6ss\n' "$name" "$elapsed"
@@ -73,8 +75,5 @@ cp "$work/err" "$work/err.window"
 step "no plugin warnings" no_qt_warnings
 step "log file written" test -s "$READINGLIST_LOG_DIR/readinglist.log"
 
-if [ "$failures" -gt 0 ]; then
-    echo "smoke-bundle: $failures check(s) failed" >&2
-    exit 1
-fi
-echo "smoke-bundle: all checks passed"
+echo "smoke-bundle: $passes passed, $failures failed"
+[ "$failures" -eq 0 ]

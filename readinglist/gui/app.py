@@ -94,6 +94,8 @@ def main(
     setup_logging()
     app = create_app(argv)
     app.setWindowIcon(app_icon())
+    # Ties the window to packaging/linux/readinglist.desktop (Wayland app id, task bar icon).
+    QGuiApplication.setDesktopFileName("readinglist")
     crash_handler = install_crash_handler()
     path = resolve_library_path(library_path)
     instance: SingleInstanceServer | None = None
