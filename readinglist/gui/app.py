@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from readinglist.assets import app_icon_pngs
 from readinglist.core.database import resolve_library_path
+from readinglist.core.errors import ListingError
 from readinglist.gui.crash_dialog import install_crash_handler
 from readinglist.gui.help_actions import add_help_actions
 from readinglist.gui.library_open_dialog import open_library
@@ -19,6 +20,7 @@ from readinglist.gui.main_window import MainWindow
 from readinglist.gui.settings import Settings
 from readinglist.gui.single_instance import SingleInstanceServer, bring_to_front, hand_off_or_listen
 from readinglist.gui.smoke import run_smoke_test
+from readinglist.importers import read_listing
 from readinglist.logs import setup_logging
 
 
@@ -74,10 +76,32 @@ def app_icon() -> QIcon:
 
 
 def receive_files(window: MainWindow, paths: list[Path]) -> None:
-    """Another launch handed over `paths`: come to the front and preview them."""
+    """Another launch handed over `paths`: come to the front and preview them.
+
+    One preview at a time: when one is open already (two files double-clicked in a row), its
+    listings and the new files are shown together in a fresh preview.
+    """
     bring_to_front(window)
-    if paths:
+    earlier = window.preview_dialog
+    if not paths:
+        if earlier is not None:
+            bring_to_front(earlier)
+        return
+    if earlier is None:
         window.import_paths(paths)
+        return
+    listings = list(earlier.listings)
+    seen = {listing.path for listing in listings}
+    errors: list[str] = []
+    for path in paths:
+        if path in seen:
+            continue
+        try:
+            listings.append(read_listing(path))
+        except ListingError as exc:
+            errors.append(str(exc))
+    earlier.reject()
+    window.preview(listings, errors)
 
 
 def main(

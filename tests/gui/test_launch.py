@@ -67,6 +67,26 @@ def test_handed_files_open_the_import_preview(
             server.deleteLater()
 
 
+def test_files_handed_while_a_preview_is_open_join_it(
+    qtbot: QtBot, make_window: WindowFactory, empty_library: object
+) -> None:
+    from readinglist.core.library import Library
+
+    assert isinstance(empty_library, Library)
+    window = make_window(empty_library)
+    gui_app.receive_files(window, [HF_TEXT_SAMPLES[0]])
+    first = window.preview_dialog
+    assert first is not None
+    gui_app.receive_files(window, [HF_TEXT_SAMPLES[1], HF_TEXT_SAMPLES[0]])
+    second = window.preview_dialog
+    assert second is not None and second is not first
+    assert not first.isVisible()
+    assert [listing.path for listing in second.listings] == HF_TEXT_SAMPLES[:2]
+    gui_app.receive_files(window, [])  # a launch without files just raises the window
+    assert window.preview_dialog is second
+    second.reject()
+
+
 def test_help_menu_gains_library_folder_and_log(
     make_window: WindowFactory, empty_library: object
 ) -> None:
