@@ -72,6 +72,7 @@ class CrashDialog(QDialog):
         )
         self.continue_button.setObjectName("keepWorking")
         self.continue_button.setDefault(True)
+        self.continue_button.setFocus()
         buttons.accepted.connect(self.accept)
 
         layout = QVBoxLayout(self)
