@@ -20,8 +20,10 @@ from readinglist.gui.main_window import MainWindow
 from readinglist.gui.settings import Settings
 from readinglist.gui.single_instance import SingleInstanceServer, bring_to_front, hand_off_or_listen
 from readinglist.gui.smoke import run_smoke_test
+from readinglist.gui.welcome import install_welcome
 from readinglist.importers import read_listing
 from readinglist.logs import setup_logging
+from readinglist.recovery import ReadOnlyLibrary
 
 
 def _dark_palette() -> QPalette:
@@ -133,6 +135,11 @@ def main(
     window = MainWindow(library, Settings())
     crash_handler.parent = window
     add_help_actions(window, library.path)
+    read_only = isinstance(library, ReadOnlyLibrary)
+    install_welcome(window, library.path, read_only)
+    if read_only:
+        window.setWindowTitle(f"{window.windowTitle()} (read-only)")
+        window.statusBar().showMessage("Opened read-only: nothing can be changed or imported")
 
     if instance is not None:
         instance.filesReceived.connect(lambda paths: receive_files(window, paths))

@@ -98,3 +98,24 @@ def test_help_menu_gains_library_folder_and_log(
     texts = [a.text() for a in help_menu(window).actions()]
     assert texts[:2] == ["Show &Library Folder", "Show &Log"]
     assert folder.objectName() == "showLibraryFolder" and log.objectName() == "showLog"
+
+
+def test_empty_library_welcomes_and_says_where_the_file_is(
+    make_window: WindowFactory, empty_library: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readinglist.core.library import Library
+    from readinglist.gui import welcome
+
+    assert isinstance(empty_library, Library)
+    window = make_window(empty_library)
+    assert welcome.install_welcome(window, empty_library.path)
+    label = window.empty_label
+    assert window.stack.currentWidget() is label
+    text = label.text()
+    assert "three ways" in text and "File ▸ Import" in text and "Paste Listing" in text
+    assert str(empty_library.path) in text
+    revealed: list[Path] = []
+    monkeypatch.setattr(welcome, "reveal", revealed.append)
+    label.linkActivated.emit(welcome.SHOW_FOLDER_LINK)
+    assert revealed == [empty_library.path]
+    assert "read-only" in welcome.welcome_html(empty_library.path, read_only=True)
