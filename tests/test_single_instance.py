@@ -103,6 +103,11 @@ def test_a_server_that_never_answers(qtbot: QtBot, name: str) -> None:
     assert silent.listen(name)
     try:
         assert send_to_running_instance(name, ["x.html"], timeout_ms=300) is False
+        # A busy instance keeps its name: the late launch does not take it over.
+        late = SingleInstanceServer(name)
+        assert late.listen() is False
+        assert silent.isListening()
+        late.deleteLater()
     finally:
         silent.close()
 

@@ -120,7 +120,8 @@ class SingleInstanceServer(QObject):
         super().__init__(parent)
         self.name = name
         self._server = QLocalServer(self)
-        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        # No socket options: with any, Qt binds by renaming over an existing socket and would
+        # silently take the name from a running instance. The default fails with AddressInUse.
         self._server.newConnection.connect(self._accept)
 
     def listen(self) -> bool:
@@ -128,8 +129,11 @@ class SingleInstanceServer(QObject):
         if self._server.listen(self.name):
             return True
         if self._server.serverError() == QAbstractSocket.SocketError.AddressInUseError:
-            # Only reached when no one answered on the name, so the socket is stale.
-            QLocalServer.removeServer(self.name)
+            if _accepts_connections(self.name):
+                # A running ReadingList that did not answer in time (busy): leave it its name.
+                log.warning("another ReadingList on this library is running but not answering")
+                return False
+            QLocalServer.removeServer(self.name)  # left behind by a crash
             if self._server.listen(self.name):
                 return True
         log.warning("cannot listen for other launches: %s", self._server.errorString())
@@ -169,6 +173,15 @@ class SingleInstanceServer(QObject):
             socket.flush()
             log.info("another launch handed over %d file(s)", len(files))
             self.filesReceived.emit(files)
+
+
+def _accepts_connections(name: str) -> bool:
+    """True when something listens on `name` (the kernel accepts for it even while it is busy)."""
+    probe = QLocalSocket()
+    probe.connectToServer(name)
+    alive = probe.waitForConnected(200)
+    probe.abort()
+    return alive
 
 
 def hand_off_or_listen(
