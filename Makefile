@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshot bundle install-desktop clean
+.PHONY: run test lint bench screenshot bundle smoke-bundle icons install-desktop uninstall-desktop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/readinglist $(ARGS)
 
+LINT_PATHS := $(wildcard readinglist tests benchmarks scripts packaging)
+
 lint: $(STAMP)
-	$(BIN)/ruff check readinglist tests benchmarks scripts
-	$(BIN)/ruff format --check readinglist tests benchmarks scripts
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
 
 test: lint
@@ -32,5 +34,30 @@ bench: $(STAMP)
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py
 
+# ------------------------------------------------------------------ bundle and desktop entry
+# `make bundle` builds dist/ReadingList/ReadingList (READINGLIST_ONEFILE=1: one file instead);
+# `make smoke-bundle` runs it headless. Neither is part of `make test` (a build takes minutes).
+BUNDLE_STAMP := $(VENV)/.bundle-installed
+
+$(BUNDLE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bundle]'
+	touch $(BUNDLE_STAMP)
+
+bundle: $(BUNDLE_STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/readinglist.spec
+
+smoke-bundle:
+	bash scripts/smoke-bundle.sh
+
+install-desktop:
+	bash scripts/install-desktop.sh install
+
+uninstall-desktop:
+	bash scripts/install-desktop.sh uninstall
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+icons: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/make_icons.py

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -313,6 +314,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="library file (default: $READINGLIST_LIBRARY, else the user data folder)",
     )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the window, wait for its first paint, exit 0 (checks an installation)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
@@ -383,13 +389,59 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def _looks_like_file(argument: str) -> bool:
+    path = Path(argument)
+    return path.exists() or bool(path.suffix) or os.sep in argument or "/" in argument
+
+
+def split_window_files(
+    parser: argparse.ArgumentParser, argv: Sequence[str]
+) -> tuple[list[str], list[Path]]:
+    """`readinglist FILE...` (what a double-click or "Open with" runs) opens the window with
+    the files in its import preview: with no command named, take the files out of argv."""
+    commands = _command_names(parser)
+    rest: list[str] = []
+    files: list[Path] = []
+    index = 0
+    while index < len(argv):
+        argument = argv[index]
+        if argument == "--":  # everything after is a file, even "-odd-name.html"
+            files += [Path(a) for a in argv[index + 1 :]]
+            break
+        if argument.startswith("-"):
+            rest.append(argument)
+            if argument == "--library" and index + 1 < len(argv):
+                index += 1
+                rest.append(argv[index])
+        elif argument in commands or not _looks_like_file(argument):
+            return list(argv), []  # a command (or a typo argparse should report)
+        else:
+            files.append(Path(argument))
+        index += 1
+    return rest, files
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    arguments, files = split_window_files(parser, arguments)
+    args = parser.parse_args(arguments)
     if args.command is None:
         from readinglist.gui.app import main as gui_main
 
-        return gui_main([sys.argv[0]], library_path=resolve_library_path(args.library))
+        return gui_main(
+            [sys.argv[0]],
+            library_path=resolve_library_path(args.library),
+            files=files,
+            smoke_test=args.smoke_test,
+        )
     try:
         library = Library.open(args.library)
     except UserError as error:
