@@ -8,7 +8,8 @@ from readinglist.core.entries import DatePrecision
 from readinglist.core.records import PaperRecord
 
 
-def published_text(record: PaperRecord) -> str:
+def published_text(record: PaperRecord, *, mark_assumed: bool = True) -> str:
+    """The date at its precision; a year we assumed (a text copy's yearless date) gets a "?"."""
     date = record.published
     if date is None:
         return ""
@@ -17,12 +18,14 @@ def published_text(record: PaperRecord) -> str:
         return f"{date.year}"
     if precision is DatePrecision.MONTH:
         return date.strftime("%Y-%m")
+    if mark_assumed and precision is DatePrecision.YEAR_INFERRED:
+        return f"{date.isoformat()}?"
     return date.isoformat()
 
 
 def published_long(record: PaperRecord) -> str:
     """The date with what the page actually said about it."""
-    text = published_text(record)
+    text = published_text(record, mark_assumed=False)
     if not text:
         return "date unknown"
     if record.published_precision is DatePrecision.YEAR_INFERRED:

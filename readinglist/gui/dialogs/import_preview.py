@@ -176,7 +176,8 @@ class ImportPreviewDialog(QDialog):
         new, present = self.model.count("new"), self.model.count("present")
         duplicates = self.model.count("duplicate")
         self.summary_label.setText(
-            f"<b>{len(rows)}</b> papers found: <b>{new + duplicates}</b> new"
+            f"<b>{len(rows)}</b> paper{'' if len(rows) == 1 else 's'} found: "
+            f"<b>{new + duplicates}</b> new"
             f" ({duplicates} possible duplicate{'s' if duplicates != 1 else ''}),"
             f" <b>{present}</b> already in the library."
         )

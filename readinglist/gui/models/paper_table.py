@@ -31,7 +31,13 @@ from readinglist.core.library import Library
 from readinglist.core.query import Query, SortSpec, parse_query
 from readinglist.core.records import PaperRecord, ReadingStatus
 from readinglist.core.texttools import latex_to_text
-from readinglist.gui.format import added_text, authors_text, published_text, rating_text
+from readinglist.gui.format import (
+    added_text,
+    authors_text,
+    published_long,
+    published_text,
+    rating_text,
+)
 from readinglist.gui.worker import Task
 
 TITLE = 0
@@ -373,6 +379,8 @@ class PaperTableModel(QAbstractTableModel):
             return cached.cells[TITLE]
         if column == AUTHORS and cached.record.authors:
             return ", ".join(cached.record.authors)
+        if column == PUBLISHED and cached.record.published is not None:
+            return published_long(cached.record)
         return None
 
     # ---------------------------------------------------------------- dragging papers
