@@ -24,8 +24,13 @@ def main() -> int:
     from readinglist.gui.worker import wait_for_background_work
     from readinglist.importers import parse_listing, read_listing
 
-    files = sorted(SAMPLES.glob("*.txt"))
-    if not files:
+    # The text copies, then a daily page that completes some of them and brings authors,
+    # organizations and upvotes.
+    files = [
+        *sorted(SAMPLES.glob("*.txt")),
+        SAMPLES.parent / "pages" / "hf-papers-daily_2026-07-02.html",
+    ]
+    if not all(path.is_file() for path in files):
         print(f"no samples in {SAMPLES}", file=sys.stderr)
         return 1
     app = create_app([sys.argv[0]])
