@@ -218,27 +218,41 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _is_word(node: Node) -> bool:
+    return isinstance(node, Words) and _words_expression(node) is not None
+
+
+def _is_negated_word(node: Node) -> bool:
+    return isinstance(node, Not) and _is_word(node.child)
+
+
 def _top_level_match(node: Node | None) -> str | None:
-    """The FTS expression that decides relevance: the query's plain words, if any."""
+    """The FTS expression that decides relevance: the query's plain words, less its negated
+    words (FTS5's NOT is binary, so only when there is a positive word to subtract from)."""
     if node is None:
         return None
     if isinstance(node, Words):
         return _words_expression(node)
     if isinstance(node, And):
-        parts = [_words_expression(c) for c in node.children if isinstance(c, Words)]
-        present = [p for p in parts if p]
-        return " AND ".join(present) if present else None
+        positive = [_words_expression(c) for c in node.children if isinstance(c, Words)]
+        present = [p for p in positive if p]
+        if not present:
+            return None
+        expression = "(" + " AND ".join(present) + ")"
+        for child in node.children:
+            if isinstance(child, Not) and _is_negated_word(child):
+                assert isinstance(child.child, Words)
+                expression += f" NOT {_words_expression(child.child)}"
+        return expression
     return None
 
 
 def _without_plain_words(node: Node | None) -> Node | None:
-    """`node` less the plain words that `_top_level_match` moved into the ranking MATCH."""
-    if isinstance(node, Words) and _words_expression(node):
+    """`node` less the words that `_top_level_match` moved into the ranking MATCH."""
+    if node is None or _is_word(node):
         return None
     if isinstance(node, And):
-        rest = tuple(
-            c for c in node.children if not (isinstance(c, Words) and _words_expression(c))
-        )
+        rest = tuple(c for c in node.children if not (_is_word(c) or _is_negated_word(c)))
         if not rest:
             return None
         return rest[0] if len(rest) == 1 else And(rest)
