@@ -6,6 +6,7 @@ import gc
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Literal
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl
 from PySide6.QtGui import (
@@ -50,6 +51,14 @@ from readinglist.gui.commands import (
     SetTagsCommand,
 )
 from readinglist.gui.dialogs.about import AboutDialog
+from readinglist.gui.dialogs.export import (
+    ExportDialog,
+    ExportOptions,
+    ExportResult,
+    ExportSource,
+    issue_keys,
+    render,
+)
 from readinglist.gui.dialogs.import_preview import (
     ImportPreviewDialog,
     ImportRequest,
@@ -78,6 +87,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.import_task: Task | None = None
         self.preview_dialog: ImportPreviewDialog | None = None
+        self.export_dialog: ExportDialog | None = None
         self.message_box: QMessageBox | None = None
         self.last_import: list[ImportSummary] = []
         self._total = library.count()
@@ -203,6 +213,27 @@ class MainWindow(QMainWindow):
             "Import page text copied to the clipboard",
             table_only=True,
         )
+        self.export_action = self._action(
+            "&Export…",
+            self.open_export_dialog,
+            "mdi6.file-export",
+            "Ctrl+E",
+            "Export a reading list, the selection or the search results as Markdown or BibTeX",
+        )
+        self.copy_bibtex_action = self._action(
+            "Copy as &BibTeX",
+            lambda: self.copy_selection("bibtex"),
+            "mdi6.content-copy",
+            "Ctrl+Shift+C",
+            "Put the selected papers on the clipboard as BibTeX entries",
+        )
+        self.copy_markdown_action = self._action(
+            "Copy as &Markdown",
+            lambda: self.copy_selection("markdown"),
+            "mdi6.language-markdown-outline",
+            "Ctrl+Shift+M",
+            "Put the selected papers on the clipboard as Markdown",
+        )
         self.quit_action = self._action("&Quit", self.close, "mdi6.exit-to-app", std.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence(std.Undo))
@@ -289,7 +320,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.paste_action)
         file_menu.addSeparator()
-        # File ▸ Export… goes here (wired with the exporters).
+        file_menu.addAction(self.export_action)
         self.export_separator = file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.file_menu = file_menu
@@ -297,6 +328,9 @@ class MainWindow(QMainWindow):
         edit = bar.addMenu("&Edit")
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
+        edit.addSeparator()
+        edit.addAction(self.copy_bibtex_action)
+        edit.addAction(self.copy_markdown_action)
         edit.addSeparator()
         edit.addAction(self.select_all_action)
         edit.addAction(self.delete_action)
@@ -732,6 +766,66 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
         self.import_action.setEnabled(True)
         self.import_task = None
+
+    # ================================================================ exporting
+    def _current_list(self) -> str | None:
+        entry = self.sidebar_model.entry(self._sidebar_key)
+        return entry.name if entry is not None and entry.kind == "list" else None
+
+    def _results_source(self) -> ExportSource:
+        """The table's papers in its order, titled after the sidebar entry and the query."""
+        entry = self.sidebar_model.entry(self._sidebar_key)
+        place = entry.name if entry is not None and entry.kind != "all" else None
+        query = self.model.query.strip()
+        if place and query:
+            title = f"{place}: papers matching {query}"
+        elif query:
+            title = f"Papers matching {query}"
+        else:
+            title = place or "Reading list"
+        return ExportSource(self.model.all_ids(), title, None, place or "reading-list")
+
+    def open_export_dialog(self) -> None:
+        if self.export_dialog is not None:
+            self.export_dialog.raise_()  # one export at a time
+            self.export_dialog.activateWindow()
+            return
+        dialog = ExportDialog(
+            self.library,
+            selection=self.table.selected_ids(),
+            results=self._results_source,
+            current_list=self._current_list(),
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._export_saved)
+        dialog.finished.connect(lambda _result: setattr(self, "export_dialog", None))
+        self.export_dialog = dialog
+        dialog.open()
+
+    def _export_saved(self, result: ExportResult) -> None:
+        noun = "entries" if result.format == "bibtex" else "papers"
+        self.statusBar().showMessage(f"Exported {result.count} {noun} to {result.path}", 15000)
+
+    def copy_selection(self, export_format: Literal["markdown", "bibtex"]) -> None:
+        """Put the selected papers' export on the clipboard (BibTeX keys are issued first)."""
+        ids = self.table.selected_ids()
+        if not ids:
+            self.statusBar().showMessage("Select papers to copy first.", 4000)
+            return
+        options = ExportOptions(export_format)
+        source = ExportSource(ids, self._current_list() or "Selected papers")
+        try:
+            text = render(
+                self.library, source, options, keys=issue_keys(self.library, ids, options)
+            )
+        except (UserError, ValueError) as exc:
+            self.show_message("Cannot copy", str(exc))
+            return
+        QGuiApplication.clipboard().setText(text)
+        name = "BibTeX" if export_format == "bibtex" else "Markdown"
+        noun = "paper" if len(ids) == 1 else "papers"
+        self.statusBar().showMessage(f"Copied {len(ids)} {noun} as {name}", 4000)
 
     # ================================================================ drag and drop of files
     @staticmethod

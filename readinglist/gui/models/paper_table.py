@@ -181,6 +181,15 @@ class PaperTableModel(QAbstractTableModel):
     def complete(self) -> bool:
         return self._complete
 
+    def all_ids(self) -> list[int]:
+        """The current search's whole id list in the table's order, even while the background
+        query is still delivering it (then the search runs again here, whole)."""
+        if self._complete:
+            return list(self._ids)
+        parsed = parse_query(self._query)
+        spec = None if parsed.sort else self.sort_spec()
+        return self.library.search_ids(parsed, spec, scope_sql=self._scope)
+
     def sort_spec(self) -> SortSpec:
         return SortSpec(SORT_FIELDS[self.sort_column], self.sort_descending)
 
