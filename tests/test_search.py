@@ -164,6 +164,8 @@ def titles(library: Library, query: str) -> list[str]:
         ("NOT training", {"A", "Notes"}),
         ("-tag:to-read", {"Efficient", "Notes"}),
         ("zzzz", set()),
+        ("t", set()),  # one character is a whole word, not a prefix of every "t…"
+        ("d", {"Notes"}),  # "c*d" holds the word "d"
         ("%%% ***", {"Training", "Efficient", "A", "Notes"}),  # nothing searchable: all
     ],
 )

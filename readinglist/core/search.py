@@ -45,7 +45,9 @@ def _words_expression(words: Words) -> str | None:
     """FTS5 expression for free text, or None when it has nothing FTS5 would index."""
     if not _TOKEN_CHARS.search(words.text):
         return None
-    if words.phrase:
+    if words.phrase or len(words.text) == 1:
+        # A single character is a whole word ("C", "R", "3"): as a prefix it would match
+        # nearly every paper, which is slow and useless, e.g. on the first keystroke.
         expression = fts_string(words.text)
     else:
         # Each word is a prefix: "effic" finds "efficiency". A word FTS5 splits into several
