@@ -18,6 +18,7 @@ from synthetic import vocabulary  # the core benchmark's words: function words, 
 
 from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult
 from readinglist.core.library import Library
+from readinglist.core.migrations import MIGRATIONS
 
 OUT = Path(__file__).resolve().parent / "out"
 SEED = 20261123
@@ -61,7 +62,9 @@ def papers(count: int, seed: int = SEED) -> list[ParsedPaper]:
 
 def build(count: int = 100_000, batch: int = 10_000) -> Path:
     """The cached library file, generated on first use."""
-    path = OUT / f"library-{count}.sqlite"
+    # The schema's text is part of the name: a library built by an older schema is not reused.
+    schema = hashlib.sha256("".join(MIGRATIONS).encode()).hexdigest()[:10]
+    path = OUT / f"library-{count}-{schema}.sqlite"
     if path.exists():
         return path
     OUT.mkdir(parents=True, exist_ok=True)
