@@ -331,3 +331,31 @@ def test_keyboard_find_delete_and_undo(qtbot: QtBot, window: MainWindow, library
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert library.count() == total
     assert library.get(paper).id == paper
+
+
+PAGE_COUNTS = {
+    "arxiv-list-new_cs.IT_2026-09-28.html": 31,
+    "arxiv-list-recent_cs.AI_2026-10.html": 50,
+    "arxiv-list-new-text_cs.IR_2024-07-23_legacy.txt": 2,
+    "hf-papers-search_firecrawl-markdown.md": 120,
+    "hf-papers-search_notebook-export.txt": 107,
+    "hf-papers-search_terminal-capture.txt": 33,  # the 34th entry is cut; reported, not stored
+    "hf-papers-daily_2026-07-02.html": 31,
+    "hf-api-daily-papers_one-item.json": 1,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_COUNTS))
+def test_every_saved_page_sample_imports_by_dropping_it(
+    qtbot: QtBot, make_window: WindowFactory, empty_library: Library, name: str
+) -> None:
+    from tests.conftest import PAGE_SAMPLES
+
+    window = make_window(empty_library)
+    assert drop_files(window, [PAGE_SAMPLES / name])
+    dialog = window.preview_dialog
+    assert dialog is not None
+    assert dialog.model.count("new") == PAGE_COUNTS[name]
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.import_task is None, timeout=20000)
+    assert empty_library.count() == PAGE_COUNTS[name]
