@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 
@@ -50,6 +51,13 @@ class YearResolver:
             self.latest = dt.date.today()
             self.why = "the current year (pasted text)"
         self.inferred = 0
+
+    def anchored_to(self, page_date: dt.date) -> YearResolver:
+        """A resolver for the dates on a page dated `page_date`: none may follow it."""
+        anchored = copy.copy(self)
+        anchored.latest = page_date
+        anchored.inferred = 0
+        return anchored
 
     def resolve(
         self, month: int, day: int, year: int | None, *, count: bool = True

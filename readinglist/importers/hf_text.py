@@ -26,6 +26,7 @@ from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult, Pa
 from readinglist.core.errors import ListingError
 from readinglist.core.normalize import extract_links
 from readinglist.importers.base import ListingText, ParseOptions
+from readinglist.importers.hf_dates import SHORT_DATE, YearResolver, match_date
 
 _HEADER_LINES = {
     "new",
@@ -36,15 +37,7 @@ _HEADER_LINES = {
     "byak and the research community",
     "get trending papers in your email inbox!",
 }
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-    )
-}
-_DATE = re.compile(
-    r"^(?P<month>[A-Za-z]{3})[a-z]*\.? (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?(?: (?P<comments>\d+))?$"
-)
+_DATE = re.compile(rf"^(?P<date>{SHORT_DATE.pattern})(?: (?P<comments>\d+))?$")
 _AUTHORS = re.compile(r"^(?:[•·*\-]\s*)?(?P<count>\d[\d,]*) authors?$")
 _SEPARATOR = "·"
 _TITLE_MAX = 400  # a title is one line; anything longer is an abstract paragraph
@@ -75,15 +68,13 @@ class _Metadata:
 
 
 def _parse_date_line(text: str) -> tuple[int, int, int | None, int | None] | None:
+    """(month, day, year or None, comment count or None) of a line like "Sep 20, 2024 2"."""
     match = _DATE.match(text.strip())
-    if match is None:
+    date = match_date(match.group("date")) if match else None
+    if match is None or date is None:
         return None
-    month = _MONTHS.get(match.group("month").lower())
-    if month is None:
-        return None
-    year = int(match.group("year")) if match.group("year") else None
     comments = int(match.group("comments")) if match.group("comments") else None
-    return month, int(match.group("day")), year, comments
+    return (*date, comments)
 
 
 def _parse_metadata(block: _Block) -> _Metadata | None:
@@ -131,24 +122,6 @@ def _blocks(lines: list[str], start: int) -> list[_Block]:
     return blocks
 
 
-def _reference_year(listing: ListingText, options: ParseOptions) -> tuple[int, str, dt.date]:
-    """The year assumed for dates printed without one, why, and the latest plausible date."""
-    if options.year is not None:
-        return options.year, "given with --year", dt.date(options.year, 12, 31)
-    if listing.modified is not None:
-        when = listing.modified.date()
-        return when.year, "from the file's modification time", when
-    today = dt.date.today()
-    return today.year, "the current year (pasted text)", today
-
-
-def _make_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
 class HuggingFaceTextImporter:
     name = "hf-text"
     label = "Hugging Face text copy"
@@ -183,21 +156,15 @@ class HuggingFaceTextImporter:
             or lines[index].strip().lower().startswith("get trending papers")
         ):
             index += 1
-        year, why, latest = _reference_year(listing, options)
+        resolver = YearResolver(listing, options, captured=None)
+        year, why = resolver.latest.year, resolver.why
         page_date: dt.date | None = None
         page_precision = DatePrecision.UNKNOWN
         if index < len(lines):
             date = _parse_date_line(lines[index])
             if date is not None:
                 month, day, page_year, _ = date
-                if page_year is not None:
-                    page_date = _make_date(page_year, month, day)
-                    page_precision = DatePrecision.DAY
-                else:
-                    page_date = _make_date(year, month, day)
-                    if page_date is not None and page_date > latest:
-                        page_date = _make_date(year - 1, month, day)
-                    page_precision = DatePrecision.YEAR_INFERRED
+                page_date, page_precision = resolver.resolve(month, day, page_year, count=False)
                 if page_date is None:
                     warnings.append(
                         ParseWarning(
@@ -206,11 +173,11 @@ class HuggingFaceTextImporter:
                     )
                 index += 1
 
+        papers_resolver = resolver.anchored_to(page_date) if page_date else resolver
         blocks = _blocks(lines, index)
         if not blocks:
             raise ListingError(listing.path, "no papers found after the page header")
         papers: list[ParsedPaper] = []
-        inferred_years = 0
         position = 0
         while position < len(blocks):
             block = blocks[position]
@@ -271,20 +238,11 @@ class HuggingFaceTextImporter:
                 paper.organization = metadata.organization
                 paper.organization_handle = metadata.organization_handle
                 paper.comments = metadata.comments
-                if metadata.year is not None:
-                    paper.published = _make_date(metadata.year, metadata.month, metadata.day)
-                    paper.published_precision = DatePrecision.DAY
-                else:
-                    reference = page_date or latest
-                    paper.published = _make_date(reference.year, metadata.month, metadata.day)
-                    if paper.published is not None and paper.published > reference:
-                        paper.published = _make_date(
-                            reference.year - 1, metadata.month, metadata.day
-                        )
-                    paper.published_precision = DatePrecision.YEAR_INFERRED
-                    inferred_years += 1
+                # Yearless dates sit on or before the page's date.
+                paper.published, paper.published_precision = papers_resolver.resolve(
+                    metadata.month, metadata.day, metadata.year
+                )
                 if paper.published is None:
-                    paper.published_precision = DatePrecision.UNKNOWN
                     warnings.append(
                         ParseWarning(
                             block.line,
@@ -296,6 +254,7 @@ class HuggingFaceTextImporter:
 
         if not papers:
             raise ListingError(listing.path, "no complete paper entries found")
+        inferred_years = papers_resolver.inferred
         if page_precision is DatePrecision.YEAR_INFERRED or inferred_years:
             stepped_back = sum(
                 1
