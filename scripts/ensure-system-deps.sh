@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the tests use, installed with apt-get when missing (as root, as on CI):
 # - the libraries Qt's wheels load (EGL, fontconfig, xkbcommon, dbus) to run offscreen;
-# - LaTeX, bibtex and biber, to prove that BibTeX exports compile without a warning.
+# - LaTeX, bibtex and biber, to prove that BibTeX exports compile without a warning;
+# - JabRef, to prove it opens them without a complaint (optional: its tests skip without it).
 # Without root, missing Qt libraries stop the run with the list to install; missing LaTeX
 # only skips those tests.
 set -euo pipefail
@@ -18,9 +19,13 @@ else
     latex_missing=0
 fi
 [ "$latex_missing" = 1 ] && missing="$missing $latex_packages"
-[ -z "${missing// /}" ] && exit 0
+if [ -z "${missing// /}" ] && command -v jabref >/dev/null; then
+    exit 0
+fi
 
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+if [ -z "${missing// /}" ]; then
+    :
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing system packages for the tests: $missing"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
@@ -29,5 +34,11 @@ elif [ -n "$(QT_QPA_PLATFORM=offscreen "$python" -c "$probe" 2>&1 >/dev/null || 
     exit 1
 else
     echo "Note: LaTeX tests will be skipped; to run them install: $latex_packages" >&2
+fi
+if ! command -v jabref >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing JabRef for the BibTeX import test"
+    [ -n "${missing// /}" ] || apt-get update -qq || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jabref >/dev/null \
+        || echo "Note: JabRef could not be installed; its test will be skipped" >&2
 fi
 QT_QPA_PLATFORM=offscreen "$python" -c "$probe"
