@@ -73,7 +73,7 @@ from readinglist.gui.widgets.paper_table import PaperTableView
 from readinglist.gui.widgets.reading_pane import ReadingPane
 from readinglist.gui.widgets.sidebar import SidebarView
 from readinglist.gui.worker import Task, wait_for_background_work
-from readinglist.importers import ListingText, listing_from_text, read_listing
+from readinglist.importers import ListingText, files_to_import, listing_from_text, read_listing
 
 EMPTY_TEXT = "Drop saved pages here, or File ▸ Import…"
 LISTING_FILTER = "Saved listing pages (*.txt *.html *.htm *.md *.json *.mhtml *.mht);;All files (*)"
@@ -657,7 +657,10 @@ class MainWindow(QMainWindow):
     def import_paths(self, paths: Sequence[Path]) -> None:
         listings: list[ListingText] = []
         errors: list[str] = []
-        for path in paths:
+        # A "Webpage, complete" save drops as page.html plus page_files/: skip the folder,
+        # as the command line does.
+        files, _resource_folders = files_to_import(list(paths))
+        for path in files:
             try:
                 listings.append(read_listing(path))
             except ListingError as exc:

@@ -359,3 +359,21 @@ def test_every_saved_page_sample_imports_by_dropping_it(
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.import_task is None, timeout=20000)
     assert empty_library.count() == PAGE_COUNTS[name]
+
+
+def test_dropping_a_webpage_complete_save_skips_its_files_folder(
+    make_window: WindowFactory, empty_library: Library, tmp_path: Path
+) -> None:
+    from tests.conftest import PAGE_SAMPLES
+
+    page = tmp_path / "Daily Papers.html"
+    page.write_bytes((PAGE_SAMPLES / "hf-papers-daily_2026-07-02.html").read_bytes())
+    folder = tmp_path / "Daily Papers_files"
+    folder.mkdir()
+    (folder / "logo.svg").write_text("<svg/>")
+    window = make_window(empty_library)
+    assert drop_files(window, [page, folder])
+    dialog = window.preview_dialog
+    assert dialog is not None
+    assert dialog.model.count("new") == 31
+    assert "folder" not in dialog.warnings.toPlainText()
