@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 from pathlib import Path
 
 from readinglist.core.library import Library
@@ -44,3 +45,28 @@ def import_file(
         list_name=list_name,
         dry_run=dry_run,
     )
+
+
+def make_library(path: Path, lists: tuple[str, ...] = ()) -> Path:
+    """A real library file holding the named (empty) reading lists."""
+    library = Library(path)
+    for name in lists:
+        library.create_list(name)
+    library.close()
+    return path
+
+
+def corrupt(path: Path) -> None:
+    """Overwrite all but the SQLite header: the file still looks like a database, and is not."""
+    data = path.read_bytes()
+    path.write_bytes(data[:100] + b"\xff" * (len(data) - 100))
+
+
+def make_newer(path: Path) -> Path:
+    """A library that claims to come from a newer ReadingList."""
+    make_library(path)
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA user_version = 99")
+    connection.commit()
+    connection.close()
+    return path

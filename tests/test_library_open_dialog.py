@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,28 +15,7 @@ from readinglist.core.errors import LibraryOpenError
 from readinglist.core.library import Library
 from readinglist.gui.library_open_dialog import LibraryOpenDialog, open_library
 from readinglist.recovery import FailureKind, OpenFailure, ReadOnlyLibrary, Remedy, classify
-
-
-def make_library(path: Path, lists: tuple[str, ...] = ()) -> Path:
-    library = Library(path)
-    for name in lists:
-        library.create_list(name)
-    library.close()
-    return path
-
-
-def corrupt(path: Path) -> None:
-    data = path.read_bytes()
-    path.write_bytes(data[:100] + b"\xff" * (len(data) - 100))
-
-
-def make_newer(path: Path) -> Path:
-    make_library(path)
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA user_version = 99")
-    connection.commit()
-    connection.close()
-    return path
+from tests.helpers import corrupt, make_library, make_newer
 
 
 def failure_for(path: Path) -> OpenFailure:

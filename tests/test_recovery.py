@@ -20,27 +20,7 @@ from readinglist.recovery import (
     find_backups,
     restore_backup,
 )
-
-
-def make_library(path: Path, lists: tuple[str, ...] = ()) -> Path:
-    library = Library(path)
-    for name in lists:
-        library.create_list(name)
-    library.close()
-    return path
-
-
-def corrupt(path: Path) -> None:
-    data = path.read_bytes()
-    path.write_bytes(data[:100] + b"\xff" * (len(data) - 100))
-
-
-def make_newer(path: Path) -> None:
-    make_library(path)
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA user_version = 99")
-    connection.commit()
-    connection.close()
+from tests.helpers import corrupt, make_library, make_newer
 
 
 def failure_of(path: Path) -> LibraryOpenError:
