@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from readinglist import __version__
 from readinglist.core.database import resolve_library_path
 from readinglist.core.errors import UserError
+from readinglist.core.gcpause import collector_paused
 from readinglist.core.library import Library
 from readinglist.core.query import SORT_FIELDS, SortSpec
 from readinglist.core.records import PaperRecord, ReadingStatus
@@ -123,7 +124,8 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
         try:
             listing = read_listing(path)
             importer = detect(listing)
-            result = importer.parse(listing, ParseOptions(year=args.year))
+            with collector_paused():
+                result = importer.parse(listing, ParseOptions(year=args.year))
             progress = _Progress(sys.stderr, listing.name)
             try:
                 summary = library.import_result(

@@ -183,6 +183,23 @@ def test_sorting(library: Library) -> None:
     assert titles(library, "training efficiency")[0] == "Training"
 
 
+def test_relevance_ranks_the_same_with_or_without_other_conditions(library: Library) -> None:
+    # Words alone are ranked inside the full-text index; with a field or a sidebar scope the
+    # ranking goes through a join. The order must not depend on which way it was computed.
+    words_only = library.search_ids("train effic")
+    assert len(words_only) == 2
+    assert library.search_ids("train effic source:fixture") == words_only
+    assert library.search_ids("train effic", scope_sql="p.id > 0") == words_only
+    assert library.search_ids("train effic", limit=1) == words_only[:1]
+    # Ties (both titles hold both words) break the same way on both paths, either direction.
+    worst_first = SortSpec("relevance", False)
+    assert library.search_ids("train effic", worst_first) == library.search_ids(
+        "train effic source:fixture", worst_first
+    )
+    without_vision = [i for i in words_only if "Vision" not in library.get(i).title]
+    assert library.search_ids("train effic -vision") == without_vision
+
+
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
 
+import readinglist.core.library as library_module
 from readinglist.core.database import APPLICATION_ID
 from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult
 from readinglist.core.errors import ImportCancelled, LibraryOpenError, UserError
 from readinglist.core.library import Library
-from readinglist.core.migrations import SCHEMA_VERSION
+from readinglist.core.migrations import MIGRATIONS, SCHEMA_VERSION
 from readinglist.core.models import Base
 from readinglist.core.records import ReadingStatus
 from readinglist.core.summary import Outcome
@@ -299,18 +301,100 @@ def test_migration_backs_up_the_file_first(tmp_path: Path, monkeypatch: pytest.M
         assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
-def test_a_big_import_is_indexed_for_search_like_a_small_one(library: Library) -> None:
-    # From 500 new papers the full-text index is filled in one statement, not by the trigger.
-    papers = [
-        ParsedPaper(title=f"Synthetic paper number {n}", line=n, abstract=f"token{n} shared")
-        for n in range(1, 801)
+def _paper_indexes(path: Path) -> set[str]:
+    connection = sqlite3.connect(path)
+    try:
+        rows = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'papers'"
+        )
+        return {name for (name,) in rows}
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def bulk_at_100(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bulk-import paths (index rebuild, statistics, background checkpoint) from 100
+    new papers instead of thousands, so a test exercises them in a fraction of a second."""
+    monkeypatch.setattr(library_module, "_BULK_REINDEX_MIN", 100)
+    monkeypatch.setattr(library_module, "_REANALYZE_THRESHOLD", 100)
+
+
+def _synthetic(count: int) -> list[ParsedPaper]:
+    return [
+        ParsedPaper(
+            title=f"Synthetic paper number {n}",
+            line=n,
+            abstract=f"token{n} shared",
+            upvotes=n % 97,
+            published=dt.date(2020 + n % 5, 1 + n % 12, 1),
+            published_precision=DatePrecision.DAY,
+        )
+        for n in range(1, count + 1)
     ]
-    store(library, *papers)
+
+
+@pytest.mark.usefixtures("bulk_at_100")
+def test_a_bulk_import_is_indexed_sorted_and_written_like_a_small_one(
+    library: Library, tmp_path: Path
+) -> None:
+    indexes = _paper_indexes(library.path)
+    store(library, *_synthetic(800))
     assert library.count() == 800
     assert len(library.search_ids("shared")) == 800
     assert [library.get(i).title for i in library.search_ids("token799")] == [
         "Synthetic paper number 799"
     ]
-    # The trigger is back on afterwards: a later single paper is found too.
+    # The indexes dropped for the bulk insert are all back, and sorts read them correctly.
+    assert _paper_indexes(library.path) == indexes
+    by_upvotes = [p.upvotes for p in library.search("sort:-upvotes", limit=800)]
+    assert by_upvotes == sorted(by_upvotes, reverse=True) and by_upvotes[0] == 96
+    # The import reached the library file itself, not only its WAL: a copy of the file
+    # alone (as a backup tool would take once the app is idle) holds every paper.
+    library.wait_for_checkpoint()
+    copy = tmp_path / "copy.sqlite"
+    shutil.copyfile(library.path, copy)
+    connection = sqlite3.connect(copy)
+    assert connection.execute("SELECT count(*) FROM papers").fetchone() == (800,)
+    connection.close()
+    # Later small imports are stored and found as usual.
     store(library, ParsedPaper(title="Afterwards", line=1, abstract="lonelyword"), name="b")
     assert len(library.search_ids("lonelyword")) == 1
+
+
+@pytest.mark.usefixtures("bulk_at_100")
+def test_a_failed_bulk_import_keeps_the_indexes_and_stores_nothing(library: Library) -> None:
+    indexes = _paper_indexes(library.path)
+
+    def explode(done: int, total: int) -> None:
+        if done == total:  # after the papers went in and the indexes were rebuilt
+            raise RuntimeError("disk on fire")
+
+    result = ParseResult(format="test", papers=_synthetic(300))
+    with pytest.raises(RuntimeError):
+        library.import_result(
+            result, file_name="big.html", file_path=None, sha256="0" * 64, progress=explode
+        )
+    assert library.count() == 0 and library.sources() == []
+    assert _paper_indexes(library.path) == indexes
+
+
+def test_new_libraries_use_8_kb_pages_and_older_4_kb_ones_keep_working(tmp_path: Path) -> None:
+    fresh = Library(tmp_path / "new.sqlite")
+    store(fresh, ParsedPaper(title="One", line=1, abstract="word"))
+    fresh.close()
+    old_path = tmp_path / "old.sqlite"
+    connection = sqlite3.connect(old_path)
+    connection.executescript(
+        f"PRAGMA page_size = 4096;\n{MIGRATIONS[0]}\nPRAGMA application_id = {APPLICATION_ID};\n"
+        f"PRAGMA user_version = {SCHEMA_VERSION};"
+    )
+    connection.close()
+    old = Library(old_path)
+    store(old, ParsedPaper(title="One", line=1, abstract="word"))
+    assert old.search_ids("word") == [1]
+    old.close()
+    for path, size in ((tmp_path / "new.sqlite", 8192), (old_path, 4096)):
+        connection = sqlite3.connect(path)
+        assert connection.execute("PRAGMA page_size").fetchone() == (size,)
+        connection.close()

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from readinglist.core.entries import ParseResult
 from readinglist.core.errors import ListingError
+from readinglist.core.gcpause import collector_paused
 from readinglist.importers.mhtml import declared_charset, looks_like_mhtml, unwrap_mhtml
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a saved listing page is well under 10 MB
@@ -194,4 +195,6 @@ def detect(listing: ListingText) -> Importer:
 
 def parse_listing(listing: ListingText, options: ParseOptions | None = None) -> ParseResult:
     """Detect the format and parse. The one entry point the CLI and the window share."""
-    return detect(listing).parse(listing, options or ParseOptions())
+    importer = detect(listing)
+    with collector_paused():
+        return importer.parse(listing, options or ParseOptions())

@@ -110,13 +110,13 @@ def _looks_like_cut_metadata(block: _Block) -> bool:
 def _blocks(lines: list[str], start: int) -> list[_Block]:
     blocks: list[_Block] = []
     current: _Block | None = None
-    for index in range(start, len(lines)):
-        line = lines[index].rstrip()
-        if not line.strip():
+    for number, raw in enumerate(lines[start:], start + 1):
+        line = raw.rstrip()
+        if not line:
             current = None
             continue
         if current is None:
-            current = _Block(index + 1, [])
+            current = _Block(number, [])
             blocks.append(current)
         current.lines.append(line)
     return blocks
@@ -177,11 +177,13 @@ class HuggingFaceTextImporter:
         blocks = _blocks(lines, index)
         if not blocks:
             raise ListingError(listing.path, "no papers found after the page header")
+        # Each block read as a metadata block once (the loop below asks up to three times).
+        metadata_of = [_parse_metadata(block) for block in blocks]
         papers: list[ParsedPaper] = []
         position = 0
         while position < len(blocks):
             block = blocks[position]
-            if _parse_metadata(block) is not None:
+            if metadata_of[position] is not None:
                 warnings.append(
                     ParseWarning(
                         block.line, "a metadata block without a title before it was skipped"
@@ -198,7 +200,7 @@ class HuggingFaceTextImporter:
             cut = False
             while position < len(blocks):
                 candidate = blocks[position]
-                metadata = _parse_metadata(candidate)
+                metadata = metadata_of[position]
                 if metadata is not None:
                     position += 1
                     break
