@@ -687,7 +687,7 @@ class Library:
                     select(Appearance.position).where(Appearance.source_id == source_id)
                 ).scalars()
             )
-        appearances: list[dict[str, Any]] = []
+        appearances: list[tuple[int, int, int, str]] = []
         first_sighting: set[int] = set()
         for position, (parsed, (kind, ref)) in enumerate(
             zip(result.papers, target, strict=True), 1
@@ -702,18 +702,13 @@ class Library:
                 first_sighting.add(ref)
             summary.entries.append(EntryOutcome(parsed.title, parsed.line, outcome, entry_id))
             if entry_id is not None and position not in seen_positions:
-                shown = {"line": parsed.line, **parsed.shown}
-                appearances.append(
-                    {
-                        "paper_id": entry_id,
-                        "source_id": source_id,
-                        "position": position,
-                        "shown": shown,
-                    }
-                )
+                shown = json.dumps({"line": parsed.line, **parsed.shown})
+                appearances.append((entry_id, source_id, position, shown))
         if appearances:
-            _insert_many(
-                c, "appearances", appearances, ("paper_id", "source_id", "position", "shown")
+            c.exec_driver_sql(
+                "INSERT INTO appearances (paper_id, source_id, position, shown) "
+                "VALUES (?, ?, ?, ?)",
+                appearances,
             )
 
     def _lookup_existing(

@@ -78,12 +78,13 @@ def _parse_date_line(text: str) -> tuple[int, int, int | None, int | None] | Non
 
 
 def _parse_metadata(block: _Block) -> _Metadata | None:
-    """The block as a metadata block, or None when it is something else."""
+    """The block as a metadata block, or None when it is something else: an optional "who"
+    line, the separator, then a date line."""
+    if not 2 <= len(block.lines) <= 3 or block.lines[-2].strip() != _SEPARATOR:
+        return None  # most blocks, abstracts among them, end here without being copied
     lines = [line.strip() for line in block.lines]
-    if _SEPARATOR not in lines:
-        return None
     sep = lines.index(_SEPARATOR)
-    if sep > 1 or sep != len(lines) - 2:
+    if sep != len(lines) - 2:
         return None
     date = _parse_date_line(lines[-1])
     if date is None:
