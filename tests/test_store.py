@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 
 import readinglist.core.library as library_module
 from readinglist.core.database import APPLICATION_ID
@@ -377,6 +377,24 @@ def test_a_failed_bulk_import_keeps_the_indexes_and_stores_nothing(library: Libr
         )
     assert library.count() == 0 and library.sources() == []
     assert _paper_indexes(library.path) == indexes
+
+
+@pytest.mark.usefixtures("bulk_at_100")
+def test_a_committed_bulk_import_stays_a_success_when_its_statistics_cannot_be_refreshed(
+    library: Library, caplog: pytest.LogCaptureFixture
+) -> None:
+    def no_analyze(action: int, *_args: object) -> int:
+        return sqlite3.SQLITE_DENY if action == sqlite3.SQLITE_ANALYZE else sqlite3.SQLITE_OK
+
+    library.engine.dispose()  # every connection from now on refuses ANALYZE
+    event.listen(
+        library.engine, "connect", lambda dbapi, _record: dbapi.set_authorizer(no_analyze)
+    )
+    summary = store(library, *_synthetic(150))
+    assert summary.count(Outcome.NEW) == 150
+    assert library.count() == 150 and len(library.search_ids("shared")) == 150
+    assert "statistics" in caplog.text
+    library.wait_for_checkpoint()
 
 
 def test_new_libraries_use_8_kb_pages_and_older_4_kb_ones_keep_working(tmp_path: Path) -> None:

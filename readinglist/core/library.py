@@ -176,7 +176,7 @@ def _insert_many(
 ) -> None:
     """Bulk INSERT through the driver: SQLAlchemy's per-row parameter handling costs more
     than SQLite's own work at 100,000 rows."""
-    pick = itemgetter(*columns)
+    pick = itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
     json_positions = [i for i, name in enumerate(columns) if name in _JSON_COLUMNS]
     values: list[tuple[Any, ...]] = []
     for row in rows:
@@ -209,6 +209,9 @@ def _drop_paper_indexes(c: Connection) -> list[str]:
     A bulk import into a small library builds each index once from sorted keys afterwards
     instead of updating ten b-trees per row; being in the import's transaction, a failed
     import gets them back with everything else."""
+    if not c.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+        # pysqlite opens a transaction before INSERT/UPDATE/DELETE only, never before DDL.
+        c.exec_driver_sql("BEGIN")
     rows = c.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master "
         "WHERE type = 'index' AND tbl_name = 'papers' AND sql IS NOT NULL"
@@ -307,9 +310,9 @@ class _BackgroundCheckpoints:
 
     def start(self, work: Callable[[], None]) -> None:
         thread = threading.Thread(target=work, name="library-checkpoint", daemon=True)
-        with self._lock:
+        with self._lock:  # started under the lock: wait() never sees an unstarted thread
             self._threads = [t for t in self._threads if t.is_alive()] + [thread]
-        thread.start()
+            thread.start()
 
     def wait(self) -> None:
         with self._lock:
@@ -550,41 +553,55 @@ class Library:
         total = len(result.papers)
         big = False  # a bulk import: fresh statistics, and its checkpoint in the background
         connection = self.engine.connect()
-        transaction = connection.begin()
         try:
-            self._import(connection, result, summary, now, file_path, sha256, progress, cancelled)
-            if list_name and not dry_run:
-                list_id = self._list_id(connection, list_name, create=True)
-                self._append_to_list(connection, list_id, summary.paper_ids, now)
-            if cancelled is not None and cancelled():
-                raise ImportCancelled()
-            if progress is not None:
-                progress(total, total)
-            if dry_run:
-                transaction.rollback()
-            else:
+            transaction = connection.begin()
+            try:
+                self._import(
+                    connection, result, summary, now, file_path, sha256, progress, cancelled
+                )
+                if list_name and not dry_run:
+                    list_id = self._list_id(connection, list_name, create=True)
+                    self._append_to_list(connection, list_id, summary.paper_ids, now)
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+                if progress is not None:
+                    progress(total, total)
+                if dry_run:
+                    transaction.rollback()
+                    return
                 big = summary.count(Outcome.NEW) >= _REANALYZE_THRESHOLD
                 if big:
                     # Its pages go from the WAL into the library file in the background.
                     connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
                 transaction.commit()
-                if big:
-                    # Fresh statistics let SQLite pick the right index for filters and sorts.
-                    # A full ANALYZE (60 ms at 100,000 papers): sampled statistics misjudge
-                    # low-cardinality columns such as status and pick slow plans. Only the
-                    # tables an import grows: a plain ANALYZE also reads the whole FTS index.
-                    for table in ("papers", "appearances", "list_items"):
-                        connection.exec_driver_sql(f"ANALYZE {table}")
-                    connection.commit()
-        except BaseException:
-            transaction.rollback()
-            raise
+            except BaseException:
+                if transaction.is_active:
+                    transaction.rollback()
+                raise
+            # Committed: from here on nothing may report the import as failed.
+            if big:
+                self._checkpoint_later()
+                self._refresh_statistics(connection)
         finally:
             if big:
-                connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT}")
+                try:
+                    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT}")
+                except Exception:  # the pooled connection is discarded below instead
+                    connection.invalidate()
             connection.close()
-        if big:
-            self._checkpoint_later()
+
+    def _refresh_statistics(self, connection: Connection) -> None:
+        """Fresh statistics let SQLite pick the right index for filters and sorts after a big
+        import. ANALYZE of the tables an import grows (60 ms at 100,000 papers); a plain
+        ANALYZE would also read the whole full-text index, and sampled statistics misjudge
+        low-cardinality columns such as status and pick slow plans."""
+        try:
+            for table in ("papers", "appearances", "list_items"):
+                connection.exec_driver_sql(f"ANALYZE {table}")
+            connection.commit()
+        except Exception:  # busy, say: PRAGMA optimize on close refreshes them instead
+            connection.rollback()
+            log.warning("statistics of %s were not refreshed", self.path, exc_info=True)
 
     def _checkpoint_later(self) -> None:
         """Copy a big import's pages from the WAL into the library file on another thread.
@@ -671,8 +688,9 @@ class Library:
             for paper_id, row in zip(new_ids, new_rows, strict=True):
                 row["id"] = paper_id
             indexes: list[str] = []
-            existing = first - 1
-            if len(new_rows) >= _BULK_REINDEX_MIN and len(new_rows) >= existing:
+            # Rebuilding reads every stored paper again: worth it when the new ones are at
+            # least as many (first - 1, the highest id, bounds how many are stored).
+            if len(new_rows) >= max(_BULK_REINDEX_MIN, first - 1):
                 indexes = _drop_paper_indexes(c)
             _insert_papers(c, new_rows)
             for create in indexes:
