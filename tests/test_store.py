@@ -387,9 +387,7 @@ def test_a_committed_bulk_import_stays_a_success_when_its_statistics_cannot_be_r
         return sqlite3.SQLITE_DENY if action == sqlite3.SQLITE_ANALYZE else sqlite3.SQLITE_OK
 
     library.engine.dispose()  # every connection from now on refuses ANALYZE
-    event.listen(
-        library.engine, "connect", lambda dbapi, _record: dbapi.set_authorizer(no_analyze)
-    )
+    event.listen(library.engine, "connect", lambda dbapi, _record: dbapi.set_authorizer(no_analyze))
     summary = store(library, *_synthetic(150))
     assert summary.count(Outcome.NEW) == 150
     assert library.count() == 150 and len(library.search_ids("shared")) == 150
