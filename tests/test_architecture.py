@@ -32,6 +32,18 @@ def test_nothing_outside_the_gui_package_imports_qt() -> None:
     assert not offenders, "Qt outside readinglist/gui/:\n" + "\n".join(offenders)
 
 
+def test_the_core_imports_no_other_part_of_readinglist() -> None:
+    # Importers and exporters build on the core, the window and the command line on all three;
+    # never the other way round.
+    offenders = []
+    for path in sorted((PACKAGE / "core").rglob("*.py")):
+        for name in _imports(path):
+            parts = name.split(".")
+            if parts[0] == "readinglist" and len(parts) > 1 and parts[1] != "core":
+                offenders.append(f"core/{path.relative_to(PACKAGE / 'core')}: imports {name}")
+    assert not offenders, "the core depends on an outer layer:\n" + "\n".join(offenders)
+
+
 def test_the_check_sees_the_gui_package() -> None:
     # Guard against the walk silently finding nothing (a moved package would pass vacuously).
     gui = [p for p in PACKAGE.rglob("*.py") if p.relative_to(PACKAGE).parts[0] == "gui"]

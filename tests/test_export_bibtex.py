@@ -8,13 +8,10 @@ import bibtexparser
 import pybtex.database
 import pytest
 
+from readinglist.core.citekeys import make_citation_key, validate_citation_key
 from readinglist.core.entries import DatePrecision
 from readinglist.core.records import PaperRecord
-from readinglist.exporters.bibtex import (
-    export_bibtex,
-    make_citation_key,
-    validate_citation_key,
-)
+from readinglist.exporters.bibtex import export_bibtex
 from readinglist.exporters.latex import to_latex
 from tests.export_support import decode_latex, loose, record, sample_records
 

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from readinglist.core.citekeys import make_citation_key
 from readinglist.core.entries import DatePrecision
 from readinglist.core.library import Library
 from readinglist.core.records import PaperRecord
-from readinglist.exporters.bibtex import export_bibtex, make_citation_key
+from readinglist.exporters.bibtex import export_bibtex
 from readinglist.importers import parse_listing, read_listing
 from tests.export_support import HF_TEXT_SAMPLES, record, sample_records
 

@@ -21,6 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.engine import RowMapping
 
+from readinglist.core.citekeys import make_citation_key, validate_citation_key
 from readinglist.core.database import WAL_AUTOCHECKPOINT, open_engine, resolve_library_path
 from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult
 from readinglist.core.errors import ImportCancelled, UserError
@@ -45,7 +46,6 @@ from readinglist.core.summary import (
     Outcome,
     PossibleDuplicate,
 )
-from readinglist.exporters.bibtex import make_citation_key, validate_citation_key
 
 log = logging.getLogger(__name__)
 PAPERS = cast(Table, Paper.__table__)
