@@ -12,7 +12,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -600,8 +600,9 @@ class Library:
                 connection.exec_driver_sql(f"ANALYZE {table}")
             connection.commit()
         except Exception:  # busy, say: PRAGMA optimize on close refreshes them instead
-            connection.rollback()
             log.warning("statistics of %s were not refreshed", self.path, exc_info=True)
+            with suppress(Exception):
+                connection.rollback()
 
     def _checkpoint_later(self) -> None:
         """Copy a big import's pages from the WAL into the library file on another thread.
