@@ -324,6 +324,7 @@ class _BackgroundCheckpoints:
 class Library:
     """A library file: papers, what the user owns of them, and where they came from."""
 
+    read_only = False  # a library opened for reading only (see recovery.ReadOnlyLibrary)
     _background: _BackgroundCheckpoints | None = None  # none for a read-only subclass
 
     def __init__(self, path: Path) -> None:

@@ -76,6 +76,7 @@ from readinglist.gui.worker import Task, wait_for_background_work
 from readinglist.importers import ListingText, files_to_import, listing_from_text, read_listing
 
 EMPTY_TEXT = "Drop saved pages here, or File ▸ Import…"
+READ_ONLY_MESSAGE = "This library is open read-only: nothing can be changed or imported."
 LISTING_FILTER = "Saved listing pages (*.txt *.html *.htm *.md *.json *.mhtml *.mht);;All files (*)"
 
 
@@ -165,6 +166,8 @@ class MainWindow(QMainWindow):
         self.pane.tags_edited.connect(self._pane_tags)
         self.pane.notes_edited.connect(self._pane_notes)
 
+        if library.read_only:
+            self._enter_read_only()
         self.reload_sidebar()
         self._restore()
 
@@ -498,8 +501,33 @@ class MainWindow(QMainWindow):
                 self.pane.show_paper(None)
 
     # ================================================================ editing
+    def _enter_read_only(self) -> None:
+        """A library opened read-only: everything that would change it is switched off, so
+        nothing offers an edit that can only fail."""
+        for action in (
+            self.import_action,
+            self.paste_action,
+            self.delete_action,
+            self.read_action,
+            self.unread_action,
+            self.reading_action,
+            *self.rate_actions,
+            self.tag_action,
+            self.new_list_action,
+            self.save_search_action,
+        ):
+            action.setEnabled(False)
+        self.list_menu.setEnabled(False)
+        self.setAcceptDrops(False)
+        self.sidebar.setAcceptDrops(False)
+        self.pane.set_read_only(True)
+        self.empty_label.setText("This library is open read-only and holds no papers")
+
     def run(self, command: LibraryCommand) -> bool:
         """Apply a change and put it on the undo stack; a UserError is shown, nothing pushed."""
+        if self.library.read_only:  # the last guard, for menu entries made on the fly
+            self.statusBar().showMessage(READ_ONLY_MESSAGE, 5000)
+            return False
         try:
             command.apply()
         except UserError as exc:
@@ -678,6 +706,9 @@ class MainWindow(QMainWindow):
 
     def preview(self, listings: list[ListingText], errors: list[str]) -> None:
         """Open the import preview, or say in one message why nothing can be imported."""
+        if self.library.read_only:
+            self.show_message("Nothing to import", READ_ONLY_MESSAGE)
+            return
         if self.import_task is not None:
             self.show_message("An import is running", "Wait for it to finish, or cancel it.")
             return
@@ -839,7 +870,7 @@ class MainWindow(QMainWindow):
         return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._local_files(event):
+        if self._local_files(event) and not self.library.read_only:
             event.acceptProposedAction()
         else:
             event.ignore()

@@ -18,6 +18,7 @@ from readinglist.core.query import SortSpec
 from readinglist.core.records import ReadingStatus
 from readinglist.gui.main_window import EMPTY_TEXT, MainWindow
 from readinglist.gui.models.paper_table import AUTHORS, PUBLISHED
+from readinglist.recovery import ReadOnlyLibrary
 from tests.conftest import HF_TEXT_SAMPLES
 from tests.gui.conftest import WindowFactory
 
@@ -377,3 +378,45 @@ def test_dropping_a_webpage_complete_save_skips_its_files_folder(
     assert dialog is not None
     assert dialog.model.count("new") == 31
     assert "folder" not in dialog.warnings.toPlainText()
+
+
+def test_a_read_only_library_offers_no_edits(
+    qtbot: QtBot, make_window: WindowFactory, library: Library
+) -> None:
+    library.create_list("Mine")
+    path = library.path
+    library.close()
+    read_only = ReadOnlyLibrary(path)
+    try:
+        window = make_window(read_only)
+        paper = visible_ids(window)[0]
+        window.select_ids([paper])
+        qtbot.waitUntil(lambda: window.pane.record is not None)
+        # The paper is shown, but nothing offers to change it or the library.
+        assert window.pane.record.id == paper
+        editors = (window.pane.status, window.pane.rating, window.pane.tags, window.pane.notes)
+        assert not any(widget.isEnabled() for widget in editors)
+        for action in (
+            window.import_action,
+            window.paste_action,
+            window.delete_action,
+            window.read_action,
+            window.tag_action,
+            window.new_list_action,
+            window.save_search_action,
+            *window.rate_actions,
+        ):
+            assert not action.isEnabled(), action.text()
+        assert not window.list_menu.isEnabled()
+        assert window.export_action.isEnabled() and window.open_action.isEnabled()
+        window.activateWindow()
+        window.table.setFocus()
+        qtbot.keyClick(window.table, Qt.Key.Key_R)
+        assert read_only.get(paper).status is ReadingStatus.UNREAD
+        assert not drop_files(window, [HF_TEXT_SAMPLES[0]])
+        # A menu entry made on the fly (rename a list, say) ends at the same guard.
+        window.add_to_list("Mine", [paper])
+        assert read_only.list_paper_ids("Mine") == []
+        assert "read-only" in window.statusBar().currentMessage()
+    finally:
+        read_only.close()

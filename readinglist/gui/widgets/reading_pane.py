@@ -59,6 +59,7 @@ class ReadingPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.record: PaperRecord | None = None
+        self._read_only = False
         self._loading = False
         self._notes_dirty = False  # typed but not yet saved
 
@@ -115,9 +116,14 @@ class ReadingPane(QWidget):
         layout.addWidget(self.splitter)
         self._set_editors_enabled(False)
 
+    def set_read_only(self, read_only: bool) -> None:
+        """Show papers without offering to edit them (a library opened read-only)."""
+        self._read_only = read_only
+        self._set_editors_enabled(self.record is not None)
+
     def _set_editors_enabled(self, enabled: bool) -> None:
         for widget in (self.status, self.rating, self.tags, self.notes):
-            widget.setEnabled(enabled)
+            widget.setEnabled(enabled and not self._read_only)
 
     def show_paper(self, record: PaperRecord | None) -> None:
         """Show `record` (None: nothing selected), saving pending notes of the previous one."""
