@@ -11,6 +11,7 @@ import pytest
 
 from readinglist.core.errors import LibraryOpenError
 from readinglist.core.library import Library
+from readinglist.exporters.bibtex import export_bibtex
 from readinglist.recovery import (
     FailureKind,
     ReadOnlyLibrary,
@@ -20,7 +21,8 @@ from readinglist.recovery import (
     find_backups,
     restore_backup,
 )
-from tests.helpers import corrupt, make_library, make_newer
+from tests.conftest import HF_TEXT_SAMPLES
+from tests.helpers import corrupt, import_file, make_library, make_newer
 
 
 def failure_of(path: Path) -> LibraryOpenError:
@@ -156,3 +158,29 @@ def test_check_writable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         check_writable(path)
     with pytest.raises(LibraryOpenError, match=r"folder .* is read-only"):
         check_writable(tmp_path / "deeper" / "new.sqlite")
+
+
+def test_a_read_only_library_exports_bibtex_without_storing_keys(tmp_path: Path) -> None:
+    path = tmp_path / "library.sqlite"
+    writable = Library(path)
+    import_file(writable, HF_TEXT_SAMPLES[1], year=2025)
+    ids = writable.search_ids("sort:title")[:3]
+    kept = writable.issue_citation_keys(ids[:1])  # one paper already has its key
+    writable.close()
+    before = path.read_bytes()
+
+    library = ReadOnlyLibrary(path)
+    keys = library.issue_citation_keys(ids)
+    assert keys[ids[0]] == kept[ids[0]]
+    assert len(set(keys.values())) == 3 and all(keys.values())
+    bibtex = export_bibtex(
+        library.get_many(ids), keys=keys, include_abstracts=False, include_notes=False
+    )
+    assert all(f"{{{key}," in bibtex for key in keys.values())
+    library.close()
+    assert path.read_bytes() == before  # nothing was stored
+
+    # The same keys once the library can be written again: nothing was taken meanwhile.
+    writable = Library(path)
+    assert writable.issue_citation_keys(ids) == keys
+    writable.close()

@@ -480,6 +480,10 @@ class Library:
                 taken.add(key.lower())
                 keys[paper_id] = key
                 updates.append({"paper": paper_id, "key": key})
+            if self.read_only:
+                # Nothing can be stored: the keys hold for this export only (a writable
+                # library issues the same ones later, unless it has gained papers meanwhile).
+                return {i: keys[i] for i in ids}
             c.execute(
                 update(PAPERS)
                 .where(PAPERS.c.id == bindparam("paper"))
