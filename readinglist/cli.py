@@ -17,14 +17,13 @@ from typing import Any, TextIO
 from readinglist import __version__
 from readinglist.core.database import resolve_library_path
 from readinglist.core.errors import UserError
-from readinglist.core.gcpause import collector_paused
 from readinglist.core.library import Library
 from readinglist.core.query import SORT_FIELDS, SortSpec
 from readinglist.core.records import PaperRecord, ReadingStatus
 from readinglist.core.search import default_descending
 from readinglist.core.summary import ImportSummary, Outcome
 from readinglist.exporters.command import add_export_parser
-from readinglist.importers import ParseOptions, detect, files_to_import, read_listing
+from readinglist.importers import ParseOptions, detect, files_to_import, parse_as, read_listing
 
 Handler = Callable[[Library, argparse.Namespace], int]
 
@@ -123,9 +122,8 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
     for path in files:
         try:
             listing = read_listing(path)
-            importer = detect(listing)
-            with collector_paused():
-                result = importer.parse(listing, ParseOptions(year=args.year))
+            importer = detect(listing)  # its label goes into the summary
+            result = parse_as(importer, listing, ParseOptions(year=args.year))
             progress = _Progress(sys.stderr, listing.name)
             try:
                 summary = library.import_result(

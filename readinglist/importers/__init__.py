@@ -7,6 +7,7 @@ from readinglist.importers.base import (
     detect,
     files_to_import,
     listing_from_text,
+    parse_as,
     parse_listing,
     read_listing,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "detect",
     "files_to_import",
     "listing_from_text",
+    "parse_as",
     "parse_listing",
     "read_listing",
 ]

@@ -193,8 +193,14 @@ def detect(listing: ListingText) -> Importer:
     return best
 
 
-def parse_listing(listing: ListingText, options: ParseOptions | None = None) -> ParseResult:
-    """Detect the format and parse. The one entry point the CLI and the window share."""
-    importer = detect(listing)
+def parse_as(
+    importer: Importer, listing: ListingText, options: ParseOptions | None = None
+) -> ParseResult:
+    """Parse with `importer`, the collector paused (a big page allocates millions of objects)."""
     with collector_paused():
         return importer.parse(listing, options or ParseOptions())
+
+
+def parse_listing(listing: ListingText, options: ParseOptions | None = None) -> ParseResult:
+    """Detect the format and parse. The one entry point the CLI and the window share."""
+    return parse_as(detect(listing), listing, options)
