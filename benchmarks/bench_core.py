@@ -66,7 +66,7 @@ def main() -> None:
             return library.import_result(result, file_name="bench.txt", file_path=None, sha256=sha)
 
         parse_s, _ = timed(lambda: parse_listing(listing, ParseOptions(year=2025)))
-        # This VM's CPU speed wanders by 10% between runs: each import figure is the median of
+        # This VM's CPU speed wanders by up to 30% over minutes: each import figure is the median of
         # `runs` runs, each into a new library, printed with its range.
         import_times, checkpoint_times, reimport_times = [], [], []
         for run in range(runs):
