@@ -15,7 +15,7 @@ from pathlib import Path
 from readinglist.core.library import Library
 from readinglist.importers import parse_listing, read_listing
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "pages"
+SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "samples" / "pages"
 PAPERS_PER_PAGE = 30
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT.parent / "shared" / "samples" / "hf-text"
+SAMPLES = ROOT / "tests" / "fixtures" / "samples" / "hf-text"
 
 
 def main() -> int:

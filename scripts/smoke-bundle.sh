@@ -10,9 +10,9 @@ if [ ! -x "$bundle" ]; then
     echo "smoke-bundle: no bundle at dist/ReadingList; run 'make bundle' first" >&2
     exit 1
 fi
-sample=${SAMPLE:-../shared/samples/hf-text/000_b1094c3f7ed4a1c2.txt}
+sample=${SAMPLE:-tests/fixtures/samples/hf-text/000_b1094c3f7ed4a1c2.txt}
 if [ ! -f "$sample" ]; then
-    echo "smoke-bundle: the shared sample $sample is missing" >&2
+    echo "smoke-bundle: the sample $sample is missing" >&2
     exit 1
 fi
 

@@ -63,7 +63,7 @@ def from_parsed(paper_id: int, paper: ParsedPaper) -> PaperRecord:
 def sample_records() -> list[PaperRecord]:
     """Every paper of every shared sample, as the importer read it (repeats included)."""
     if not HF_TEXT_SAMPLES:
-        raise AssertionError(f"the shared samples are missing: expected them at {SAMPLES}")
+        raise AssertionError(f"the sample pages are missing: expected them at {SAMPLES}")
     papers = [p for path in HF_TEXT_SAMPLES for p in parse_listing(read_listing(path)).papers]
     return [from_parsed(index, paper) for index, paper in enumerate(papers, 1)]
 

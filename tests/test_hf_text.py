@@ -180,7 +180,7 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         read_listing(tmp_path)
 
 
-# Ground truth from ../shared/samples/README.md: papers, with metadata, dated without a
+# Ground truth from tests/fixtures/samples/README.md: papers, with metadata, dated without a
 # year, with a comment count, comments in all, organizations.
 GROUND_TRUTH = {
     "000_b1094c3f7ed4a1c2.txt": (164, 0, 0, 0, 0, []),

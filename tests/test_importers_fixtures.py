@@ -12,7 +12,7 @@ from readinglist.core.errors import ListingError
 from readinglist.importers import detect, parse_listing, read_listing
 
 FIXTURES = Path(__file__).parent / "fixtures"
-DAILY = Path(__file__).resolve().parents[2] / "shared" / "samples" / "pages"
+DAILY = FIXTURES / "samples" / "pages"
 
 
 @pytest.mark.parametrize(
