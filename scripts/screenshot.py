@@ -21,7 +21,7 @@ def main() -> int:
     from readinglist.gui.app import create_app
     from readinglist.gui.main_window import MainWindow
     from readinglist.gui.settings import Settings
-    from readinglist.gui.worker import wait_for_background_work
+    from readinglist.gui.worker import run_until, wait_for_background_work
     from readinglist.importers import parse_listing, read_listing
 
     # The text copies, then a daily page that completes some of them and brings authors,
@@ -56,7 +56,7 @@ def main() -> int:
         window = MainWindow(library, Settings(Path(folder) / "settings.ini"))
         window.resize(1440, 860)
         window.show()
-        window.model.wait_until_loaded()
+        run_until(lambda: window.model.complete)
         window.select_ids(ids[:1])
         app.processEvents()
         out = ROOT / "docs" / "screenshot.png"

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 
 from readinglist.assets import app_icon_pngs
 from readinglist.core.database import resolve_library_path
-from readinglist.core.errors import ListingError
 from readinglist.gui.crash_dialog import install_crash_handler
 from readinglist.gui.help_actions import add_help_actions
 from readinglist.gui.library_open_dialog import open_library
@@ -21,7 +20,6 @@ from readinglist.gui.settings import Settings
 from readinglist.gui.single_instance import SingleInstanceServer, bring_to_front, hand_off_or_listen
 from readinglist.gui.smoke import run_smoke_test
 from readinglist.gui.welcome import install_welcome
-from readinglist.importers import read_listing
 from readinglist.logs import setup_logging
 from readinglist.recovery import ReadOnlyLibrary
 
@@ -94,16 +92,8 @@ def receive_files(window: MainWindow, paths: list[Path]) -> None:
         return
     listings = list(earlier.listings)
     seen = {listing.path for listing in listings}
-    errors: list[str] = []
-    for path in paths:
-        if path in seen:
-            continue
-        try:
-            listings.append(read_listing(path))
-        except ListingError as exc:
-            errors.append(str(exc))
     earlier.reject()
-    window.importer.preview(listings, errors)
+    window.importer.import_paths([p for p in paths if p not in seen], also=listings)
 
 
 def main(

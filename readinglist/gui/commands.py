@@ -1,8 +1,11 @@
 """Every change the user makes in the window, as an undoable command over the library.
 
-The window calls `apply()` first (it may raise a UserError, which is shown and nothing is
-pushed) and then pushes the command; Qt's first `redo()` after the push is skipped because the
-change is already done. Each command reports what it touched through `notify`.
+A command's library work runs in the background (see EditController, which runs commands one
+after another through the worker): `prepare()` reads what undo will need, `work("do")` and
+`work("undo")` change the library and return what they touched; none of them touches Qt. The
+EditController pushes a command once its first `do` succeeded; Qt's first `redo()` after the
+push is skipped because the change is already done, and later `redo()` / `undo()` calls hand
+the work back to the controller.
 """
 
 from __future__ import annotations
@@ -11,12 +14,16 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QUndoCommand
 
+from readinglist.core import paperfields
 from readinglist.core.library import DeletedPapers, Library
 from readinglist.core.records import ReadingStatus
 
 # notify(ids, structural): `structural` means rows may appear or vanish or the sidebar counts
 # changed, so the window searches again; otherwise repainting the rows is enough.
 Notify = Callable[[list[int], bool], None]
+Change = tuple[list[int], bool]  # the papers touched, and whether the change is structural
+# runner(command, "undo" | "redo"): runs the command's work in the background, then notifies.
+Runner = Callable[["LibraryCommand", str], None]
 
 _NOTES_ID = 1  # QUndoCommand.id for merging consecutive note edits
 
@@ -26,25 +33,37 @@ class LibraryCommand(QUndoCommand):
         super().__init__(text)
         self.library = library
         self.notify = notify
+        self.runner: Runner | None = None
         self._pushed = False
 
-    def apply(self) -> None:
-        self._do()
+    # ---------------------------------------------------------------- in the worker
+    def prepare(self) -> None:
+        """Read what undo will need (before the first `do`)."""
 
+    def work(self, op: str) -> Change:
+        return self._do() if op == "do" else self._undo()
+
+    def _do(self) -> Change:
+        raise NotImplementedError
+
+    def _undo(self) -> Change:
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- called by QUndoStack
     def redo(self) -> None:
         if not self._pushed:
-            self._pushed = True  # the window already applied it
+            self._pushed = True  # the controller already applied it
             return
-        self._do()
+        self._run("redo")
 
     def undo(self) -> None:
-        self._undo()
+        self._run("undo")
 
-    def _do(self) -> None:
-        raise NotImplementedError
-
-    def _undo(self) -> None:
-        raise NotImplementedError
+    def _run(self, op: str) -> None:
+        if self.runner is not None:
+            self.runner(self, op)
+        else:  # no controller: here and now
+            self.notify(*self.work("do" if op == "redo" else "undo"))
 
 
 def _plural(count: int, noun: str) -> str:
@@ -57,34 +76,42 @@ class SetStatusCommand(LibraryCommand):
     ) -> None:
         super().__init__(f"Mark {_plural(len(ids), 'paper')} {status.value}", library, notify)
         self.status = status
-        self.before = {r.id: r.status for r in library.get_many(ids, relations=False)}
+        self.ids = list(ids)
+        self.before: dict[int, ReadingStatus] = {}
 
-    def _do(self) -> None:
+    def prepare(self) -> None:
+        self.before = paperfields.statuses(self.library, self.ids)
+
+    def _do(self) -> Change:
         self.library.set_status(list(self.before), self.status)
-        self.notify(list(self.before), True)
+        return list(self.before), True
 
-    def _undo(self) -> None:
+    def _undo(self) -> Change:
         for status in ReadingStatus:
             ids = [i for i, old in self.before.items() if old is status]
             if ids:
                 self.library.set_status(ids, status)
-        self.notify(list(self.before), True)
+        return list(self.before), True
 
 
 class SetRatingCommand(LibraryCommand):
     def __init__(self, library: Library, notify: Notify, ids: Sequence[int], rating: int) -> None:
         super().__init__(f"Rate {_plural(len(ids), 'paper')} {rating}", library, notify)
         self.rating = rating
-        self.before = {r.id: r.rating for r in library.get_many(ids, relations=False)}
+        self.ids = list(ids)
+        self.before: dict[int, int] = {}
 
-    def _do(self) -> None:
+    def prepare(self) -> None:
+        self.before = paperfields.ratings(self.library, self.ids)
+
+    def _do(self) -> Change:
         self.library.set_rating(list(self.before), self.rating)
-        self.notify(list(self.before), False)
+        return list(self.before), False
 
-    def _undo(self) -> None:
+    def _undo(self) -> Change:
         for value in set(self.before.values()):
             self.library.set_rating([i for i, r in self.before.items() if r == value], value)
-        self.notify(list(self.before), False)
+        return list(self.before), False
 
 
 class SetTagsCommand(LibraryCommand):
@@ -99,9 +126,12 @@ class SetTagsCommand(LibraryCommand):
     ) -> None:
         super().__init__(text, library, notify)
         self.after = after
-        self.before = {r.id: list(r.tags) for r in library.get_many(list(after), relations=False)}
+        self.before: dict[int, list[str]] = {}
 
-    def _set(self, wanted: dict[int, list[str]], current: dict[int, list[str]]) -> None:
+    def prepare(self) -> None:
+        self.before = paperfields.tag_names(self.library, list(self.after))
+
+    def _set(self, wanted: dict[int, list[str]], current: dict[int, list[str]]) -> Change:
         for paper_id, names in wanted.items():
             have = {t.lower(): t for t in current.get(paper_id, [])}
             want = {t.lower(): t for t in names}
@@ -111,13 +141,26 @@ class SetTagsCommand(LibraryCommand):
                 self.library.remove_tags([paper_id], gone)
             if new:
                 self.library.add_tags([paper_id], new)
-        self.notify(list(wanted), True)
+        return list(wanted), True
 
-    def _do(self) -> None:
-        self._set(self.after, self.before)
+    def _do(self) -> Change:
+        return self._set(self.after, self.before)
 
-    def _undo(self) -> None:
-        self._set(self.before, self.after)
+    def _undo(self) -> Change:
+        return self._set(self.before, self.after)
+
+
+class AddTagCommand(SetTagsCommand):
+    """Add one tag to many papers (each keeps its other tags)."""
+
+    def __init__(self, library: Library, notify: Notify, ids: Sequence[int], name: str) -> None:
+        super().__init__(library, notify, {}, f"Tag {_plural(len(ids), 'paper')} “{name}”")
+        self.ids = list(ids)
+        self.name = name
+
+    def prepare(self) -> None:
+        self.before = paperfields.tag_names(self.library, self.ids)
+        self.after = {i: [*tags, self.name] for i, tags in self.before.items()}
 
 
 class ListCommand(LibraryCommand):
@@ -131,25 +174,29 @@ class ListCommand(LibraryCommand):
         super().__init__(f"{verb} {_plural(len(ids), 'paper')} {where} “{name}”", library, notify)
         self.name = name
         self.add = add
-        members = set(library.list_paper_ids(name))
-        # Only what actually changes is undone: papers already in the list stay in it.
-        self.ids = [i for i in ids if (i not in members) == add]
+        self.asked = list(ids)
+        self.ids: list[int] = []
 
-    def _add(self) -> None:
+    def prepare(self) -> None:
+        members = set(self.library.list_paper_ids(self.name))
+        # Only what actually changes is undone: papers already in the list stay in it.
+        self.ids = [i for i in self.asked if (i not in members) == self.add]
+
+    def _add(self) -> Change:
         if self.ids:
             self.library.add_to_list(self.name, self.ids)
-        self.notify(self.ids, True)
+        return self.ids, True
 
-    def _remove(self) -> None:
+    def _remove(self) -> Change:
         if self.ids:
             self.library.remove_from_list(self.name, self.ids)
-        self.notify(self.ids, True)
+        return self.ids, True
 
-    def _do(self) -> None:
-        self._add() if self.add else self._remove()
+    def _do(self) -> Change:
+        return self._add() if self.add else self._remove()
 
-    def _undo(self) -> None:
-        self._remove() if self.add else self._add()
+    def _undo(self) -> Change:
+        return self._remove() if self.add else self._add()
 
 
 class DeleteCommand(LibraryCommand):
@@ -158,14 +205,14 @@ class DeleteCommand(LibraryCommand):
         self.ids = list(ids)
         self.snapshot: DeletedPapers | None = None
 
-    def _do(self) -> None:
+    def _do(self) -> Change:
         self.snapshot = self.library.delete_papers(self.ids)
-        self.notify(self.ids, True)
+        return self.ids, True
 
-    def _undo(self) -> None:
+    def _undo(self) -> Change:
         if self.snapshot is not None:
             self.library.restore(self.snapshot)
-        self.notify(self.ids, True)
+        return self.ids, True
 
 
 class NotesCommand(LibraryCommand):
@@ -186,13 +233,13 @@ class NotesCommand(LibraryCommand):
         self.new = other.new
         return True
 
-    def _do(self) -> None:
+    def _do(self) -> Change:
         self.library.set_notes(self.paper_id, self.new)
-        self.notify([self.paper_id], False)
+        return [self.paper_id], False
 
-    def _undo(self) -> None:
+    def _undo(self) -> Change:
         self.library.set_notes(self.paper_id, self.old)
-        self.notify([self.paper_id], False)
+        return [self.paper_id], False
 
 
 class ListAdminCommand(LibraryCommand):
@@ -213,7 +260,7 @@ class ListAdminCommand(LibraryCommand):
         self.new_name = new_name
         self.members: list[int] = []
 
-    def _do(self) -> None:
+    def _do(self) -> Change:
         if self.op == "create":
             self.library.create_list(self.name)
         elif self.op == "rename":
@@ -221,9 +268,9 @@ class ListAdminCommand(LibraryCommand):
         else:
             self.members = self.library.list_paper_ids(self.name)
             self.library.delete_list(self.name)
-        self.notify([], True)
+        return [], True
 
-    def _undo(self) -> None:
+    def _undo(self) -> Change:
         if self.op == "create":
             self.library.delete_list(self.name)
         elif self.op == "rename":
@@ -232,7 +279,7 @@ class ListAdminCommand(LibraryCommand):
             self.library.create_list(self.name)
             if self.members:
                 self.library.add_to_list(self.name, self.members)
-        self.notify([], True)
+        return [], True
 
 
 class SavedSearchCommand(LibraryCommand):
@@ -248,18 +295,22 @@ class SavedSearchCommand(LibraryCommand):
         super().__init__(f"{'Save' if query else 'Delete'} search “{name}”", library, notify)
         self.name = name
         self.query = query
-        old = [s.detail for s in library.saved_searches() if s.name.lower() == name.lower()]
+        self.old: str | None = None
+
+    def prepare(self) -> None:
+        searches = self.library.saved_searches()
+        old = [s.detail for s in searches if s.name.lower() == self.name.lower()]
         self.old = old[0] if old else None
 
-    def _set(self, query: str | None) -> None:
+    def _set(self, query: str | None) -> Change:
         if query is None:
             self.library.delete_saved_search(self.name)
         else:
             self.library.save_search(self.name, query)
-        self.notify([], True)
+        return [], True
 
-    def _do(self) -> None:
-        self._set(self.query)
+    def _do(self) -> Change:
+        return self._set(self.query)
 
-    def _undo(self) -> None:
-        self._set(self.old)
+    def _undo(self) -> Change:
+        return self._set(self.old)

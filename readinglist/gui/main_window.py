@@ -31,13 +31,14 @@ from readinglist.gui.controllers.importing import ImportController
 from readinglist.gui.controllers.menus import WindowMenus
 from readinglist.gui.dialogs.about import AboutDialog
 from readinglist.gui.models.paper_table import COLUMN_COUNT, PaperTableModel
-from readinglist.gui.models.sidebar import KEY_ROLE, NAME, SidebarModel
+from readinglist.gui.models.sidebar import KEY_ROLE, NAME, SidebarCounts, SidebarModel
 from readinglist.gui.settings import Settings
 from readinglist.gui.widgets.filter_bar import FilterBar
 from readinglist.gui.widgets.paper_table import PaperTableView
 from readinglist.gui.widgets.reading_pane import ReadingPane
 from readinglist.gui.widgets.sidebar import SidebarView
-from readinglist.gui.worker import wait_for_background_work
+from readinglist.gui.widgets.task_progress import TaskProgress
+from readinglist.gui.worker import Task, wait_for_background_work
 
 EMPTY_TEXT = "Drop saved pages here, or File ▸ Import…"
 
@@ -53,6 +54,9 @@ class MainWindow(QMainWindow):
         # Papers to select again once a search's id list is complete (see PaperTableModel).
         self._pending_selection: list[int] | None = None
         self._shown_once = False
+        self._scroll_anchor: int | None = None  # the paper kept at the top across a refresh
+        self._sidebar_generation = 0
+        self._tasks: set[Task] = set()  # background reads whose results are still to come
 
         self.setWindowTitle(f"ReadingList — {library.path.name}")
         self.setAcceptDrops(True)
@@ -89,6 +93,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([240, 700, 440])
         self.setCentralWidget(self.splitter)
+        self.progress = TaskProgress()
+        self.statusBar().addPermanentWidget(self.progress)
 
         # --- controllers (the menus last: their actions call the others)
         self.importer = ImportController(self)
@@ -102,7 +108,8 @@ class MainWindow(QMainWindow):
         # --- signals
         self.filter_bar.query_changed.connect(self.apply_search)
         self.model.searched.connect(self._show_count)
-        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelAboutToBeReset.connect(self._model_about_to_reset)
+        self.model.modelReset.connect(self._model_reset)
         self.model.loaded.connect(self._restore_selection)
         self.sidebar.selectionModel().currentChanged.connect(self._sidebar_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -113,25 +120,58 @@ class MainWindow(QMainWindow):
         self._restore()
 
     # ================================================================ searching
-    def apply_search(self, query: str | None = None, *, wait: bool = False) -> bool:
-        """Show the papers matching the filter bar's query within the sidebar's entry."""
+    def apply_search(self, query: str | None = None) -> bool:
+        """Show the papers matching the filter bar's query within the sidebar's entry.
+
+        The query runs in the background (see PaperTableModel); only a malformed query is
+        known here, at once, and shown beside the bar."""
         text = self.filter_bar.text() if query is None else query
         entry = self.sidebar_model.entry(self.sidebar_key)
         scope = entry.scope_sql if entry is not None else None
         try:
-            self.model.search(text, scope, wait=wait)
+            self.model.search(text, scope)
         except QueryError as exc:
             self.filter_bar.show_error(f"{exc.reason} (at character {exc.position + 1})")
             return False
+        self._show_table_or_empty()
+        return True
+
+    def _show_table_or_empty(self) -> None:
         self.stack.setCurrentIndex(1 if self._total else 0)
         if not self._total and self.focusWidget() is self.table:
             self.empty_label.setFocus()
-        return True
 
-    def library_changed(self) -> None:
-        """Papers came or went (an import, another process): counts and sidebar again."""
-        self._total = self.library.count()
-        self.reload_sidebar()
+    def refresh(self, changed: Sequence[int] = ()) -> None:
+        """The library changed (an edit, an import, another process): read the sidebar's
+        counts and the table's search again, in the background, keeping the selection and
+        the scroll position."""
+        self._sidebar_generation += 1
+        generation = self._sidebar_generation
+        library = self.library
+
+        def job(_progress: object, _cancelled: object) -> tuple[int, SidebarCounts]:
+            return generation, SidebarCounts.read(library)
+
+        task = Task(job)
+        task.succeeded.connect(self._sidebar_counts_read)
+        task.finished.connect(self._task_finished)
+        self._tasks.add(task)
+        task.start()
+        self.model.refresh(changed)
+
+    def _task_finished(self) -> None:
+        self._tasks.discard(self.sender())
+
+    def _sidebar_counts_read(self, result: tuple[int, SidebarCounts]) -> None:
+        generation, counts = result
+        if generation != self._sidebar_generation:
+            return  # a newer refresh is on its way
+        key = self.sidebar_key
+        self._show_sidebar(counts)
+        self._show_count(self.model.rowCount(), self.model.complete)
+        self._show_table_or_empty()
+        if self.sidebar_key != key:
+            self.apply_search()  # the list or tag it showed is gone: "All papers" now
 
     def current_list(self) -> str | None:
         """The reading list the sidebar shows, if it shows one."""
@@ -141,15 +181,28 @@ class MainWindow(QMainWindow):
     def _show_count(self, count: int, complete: bool) -> None:
         self.filter_bar.show_count(count, self._total, complete)
 
-    def _remember_selection(self) -> None:
+    def _model_about_to_reset(self) -> None:
         if self._pending_selection is None:
             self._pending_selection = self.table.selected_ids()
+        if self.model.resetting_for_refresh:
+            # The same search, run again: keep the paper at the top of the view there.
+            top = self.table.rowAt(0)
+            self._scroll_anchor = self.model.paper_id(top) if top >= 0 else None
+
+    def _model_reset(self) -> None:
+        anchor, self._scroll_anchor = self._scroll_anchor, None
+        if anchor is not None:
+            rows = self.model.rows_of([anchor])
+            if rows:
+                self.table.scrollTo(
+                    self.model.index(rows[0], 0), PaperTableView.ScrollHint.PositionAtTop
+                )
 
     def _restore_selection(self) -> None:
         ids, self._pending_selection = self._pending_selection, None
         # If the user picked a row while the rest was loading, their choice stands.
         if ids and not self.table.selected_ids():
-            self.select_ids(ids)
+            self.select_ids(ids, scroll=False)
 
     def _sidebar_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         key = current.siblingAtColumn(NAME).data(KEY_ROLE)
@@ -171,9 +224,14 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentIndex(item.index())
 
     def reload_sidebar(self) -> None:
+        """Read the sidebar's counts here and now (at start-up; later, `refresh`)."""
+        self._show_sidebar(SidebarCounts.read(self.library))
+
+    def _show_sidebar(self, counts: SidebarCounts) -> None:
+        self._total = counts.total
         key = self.sidebar_key
         self.sidebar.selectionModel().blockSignals(True)
-        self.sidebar_model.reload()
+        self.sidebar_model.show_counts(counts)
         self.sidebar.expandAll()
         self.sidebar.configure_columns()
         item = self.sidebar_model.index_of(key) or self.sidebar_model.index_of("all")
@@ -184,42 +242,46 @@ class MainWindow(QMainWindow):
 
     # ================================================================ selection and pane
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        ids = self.table.selected_ids()
         current = self.table.current_id()
-        if current not in ids:
+        if current is None or not self.table.selectionModel().isRowSelected(
+            self.table.currentIndex().row()
+        ):
+            ids = self.table.selected_ids()
             current = ids[0] if ids else None
         self.pane.show_paper(self.library.get(current) if current is not None else None)
 
-    def select_ids(self, ids: Sequence[int]) -> None:
+    def select_ids(self, ids: Sequence[int], *, scroll: bool = True) -> None:
         if not self.model.complete:
             self._pending_selection = list(ids)  # selected when the id list is complete
             return
         rows = self.model.rows_of(ids)
         selection = self.table.selectionModel()
         flags = QItemSelectionModel.SelectionFlag
-        selection.clearSelection()
         if not rows:
+            selection.clearSelection()
             self.pane.show_paper(None)
             return
+        # One range per run of consecutive rows: 30,000 one-row ranges took seconds to build
+        # and seconds more for every later question about the selection.
         block = QItemSelection()
-        for row in rows:
-            block.select(self.model.index(row, 0), self.model.index(row, COLUMN_COUNT - 1))
+        last = COLUMN_COUNT - 1
+        first = previous = rows[0]
+        for row in [*rows[1:], None]:
+            if row is not None and row == previous + 1:
+                previous = row
+                continue
+            block.select(self.model.index(first, 0), self.model.index(previous, last))
+            if row is not None:
+                first = previous = row
         selection.setCurrentIndex(self.model.index(rows[0], 0), flags.NoUpdate)
-        selection.select(block, flags.Select | flags.Rows)
-        self.table.scrollTo(self.model.index(rows[0], 0))
+        selection.select(block, flags.ClearAndSelect | flags.Rows)
+        if scroll:
+            self.table.scrollTo(self.model.index(rows[0], 0))
 
     def notify(self, ids: list[int], structural: bool) -> None:
         """A command changed these papers: refresh what shows them."""
         if structural:
-            self._total = self.library.count()
-            key = self.sidebar_key
-            self.reload_sidebar()
-            if self.sidebar_key != key:
-                self.apply_search()  # the list or tag it showed is gone: "All papers" now
-            else:
-                # A reset (rows came or went) keeps the selection via _remember_selection.
-                self.model.refresh(ids)
-                self._show_count(self.model.rowCount(), True)
+            self.refresh(ids)
         else:
             self.model.forget(ids)
         record = self.pane.record
@@ -333,6 +395,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.pane.save_notes()
+        self.editor.finish_on_close()
         self.importer.cancel_on_close()
         self.save_session()
         # A search or a cancelled import still reading the library ends before the library

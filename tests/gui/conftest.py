@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from readinglist.core.library import Library
+from readinglist.gui.dialogs.import_preview import ImportPreviewDialog
 from readinglist.gui.main_window import MainWindow
 from readinglist.gui.settings import Settings
 from readinglist.gui.worker import wait_for_background_work
@@ -51,6 +52,19 @@ def settings_path(tmp_path: Path) -> Path:
 
 
 WindowFactory = Callable[[Library], MainWindow]
+
+
+def wait_for_preview(qtbot: QtBot, window: MainWindow) -> ImportPreviewDialog:
+    """The import preview, once the background read, parse and dry run have produced it."""
+    qtbot.waitUntil(lambda: window.importer.preview_dialog is not None, timeout=20000)
+    dialog = window.importer.preview_dialog
+    assert dialog is not None
+    return dialog
+
+
+def wait_until_idle(qtbot: QtBot, window: MainWindow) -> None:
+    """Every change asked for is done and the table shows the library as it now is."""
+    qtbot.waitUntil(lambda: window.editor.idle and window.model.complete, timeout=20000)
 
 
 @pytest.fixture

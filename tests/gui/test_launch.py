@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -12,7 +13,7 @@ from readinglist.gui import app as gui_app
 from readinglist.gui.help_actions import add_help_actions, help_menu
 from readinglist.gui.single_instance import SingleInstanceServer, send_to_running_instance
 from tests.conftest import HF_TEXT_SAMPLES
-from tests.gui.conftest import WindowFactory
+from tests.gui.conftest import WindowFactory, wait_for_preview
 
 
 @pytest.fixture(autouse=True)
@@ -75,12 +76,11 @@ def test_files_handed_while_a_preview_is_open_join_it(
     assert isinstance(empty_library, Library)
     window = make_window(empty_library)
     gui_app.receive_files(window, [HF_TEXT_SAMPLES[0]])
-    first = window.importer.preview_dialog
-    assert first is not None
+    first = wait_for_preview(qtbot, window)
     gui_app.receive_files(window, [HF_TEXT_SAMPLES[1], HF_TEXT_SAMPLES[0]])
-    second = window.importer.preview_dialog
-    assert second is not None and second is not first
-    assert not first.isVisible()
+    second = wait_for_preview(qtbot, window)
+    assert second is not first
+    assert not shiboken6.isValid(first) or not first.isVisible()  # closed (and deleted)
     assert [listing.path for listing in second.listings] == HF_TEXT_SAMPLES[:2]
     gui_app.receive_files(window, [])  # a launch without files just raises the window
     assert window.importer.preview_dialog is second

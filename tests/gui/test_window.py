@@ -20,7 +20,7 @@ from readinglist.gui.main_window import EMPTY_TEXT, MainWindow
 from readinglist.gui.models.paper_table import AUTHORS, PUBLISHED
 from readinglist.recovery import ReadOnlyLibrary
 from tests.conftest import HF_TEXT_SAMPLES
-from tests.gui.conftest import WindowFactory
+from tests.gui.conftest import WindowFactory, wait_for_preview, wait_until_idle
 
 PYSIDE_VERSION = tuple(int(part) for part in PySide6.__version__.split(".")[:2])
 
@@ -120,30 +120,31 @@ def test_drop_a_file_and_accept_the_preview(
 ) -> None:
     window = make_window(empty_library)
     assert drop_files(window, [HF_TEXT_SAMPLES[0]])
-    dialog = window.importer.preview_dialog
-    assert dialog is not None
+    dialog = wait_for_preview(qtbot, window)
     rows = dialog.model.rowCount()
     assert rows > 0 and dialog.model.count("new") > 0
     dialog.target_list.setEditText("Dropped")
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.importer.import_task is None, timeout=20000)
     assert empty_library.count() > 0
-    assert window.stack.currentWidget() is window.table
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
     assert "added" in window.statusBar().currentMessage()
     new = window.importer.last_import[0].new_ids
-    assert sorted(window.table.selected_ids()) == sorted(new)
+    qtbot.waitUntil(lambda: sorted(visible_ids(window)) == sorted(new))
+    assert window.table.selected_ids() == []  # nothing was selected before: nothing is now
     assert sorted(empty_library.list_paper_ids("Dropped")) == sorted(
         window.importer.last_import[0].paper_ids
     )
 
 
 def test_a_file_that_is_not_a_listing_gets_one_message(
-    make_window: WindowFactory, empty_library: Library, tmp_path: Path
+    qtbot: QtBot, make_window: WindowFactory, empty_library: Library, tmp_path: Path
 ) -> None:
     window = make_window(empty_library)
     junk = tmp_path / "notes.txt"
     junk.write_text("just a shopping list\nmilk\neggs\n")
     assert drop_files(window, [junk])
+    qtbot.waitUntil(lambda: window.message_box is not None)
     assert window.importer.preview_dialog is None
     assert window.message_box is not None
     assert "notes.txt" in window.message_box.text()
@@ -162,7 +163,7 @@ def test_cancelling_an_import_midway_leaves_the_library_unchanged(
 
     def held(result: Any, **kwargs: Any) -> Any:
         progress = kwargs.get("progress")
-        if progress is not None:
+        if progress is not None and not kwargs.get("dry_run"):
             # Hold the worker inside the import's transaction until the user has clicked Cancel.
             def wait_then_report(done: int, total: int) -> None:
                 reached.set()
@@ -174,11 +175,10 @@ def test_cancelling_an_import_midway_leaves_the_library_unchanged(
 
     monkeypatch.setattr(empty_library, "import_result", held)
     assert drop_files(window, [HF_TEXT_SAMPLES[0]])
-    assert window.importer.preview_dialog is not None
-    qtbot.mouseClick(window.importer.preview_dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(wait_for_preview(qtbot, window).import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(reached.is_set)
-    assert window.importer.cancel_button.isVisible()
-    qtbot.mouseClick(window.importer.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.progress.cancel_button.isVisible)
+    qtbot.mouseClick(window.progress.cancel_button, Qt.MouseButton.LeftButton)
     release.set()
     qtbot.waitUntil(lambda: window.importer.import_task is None, timeout=20000)
     assert "cancelled" in window.statusBar().currentMessage()
@@ -193,9 +193,9 @@ def test_paste_opens_the_same_preview(
     QGuiApplication.clipboard().setText(HF_TEXT_SAMPLES[1].read_text(encoding="utf-8"))
     window.table.setFocus()
     window.menus.paste_action.trigger()
-    assert window.importer.preview_dialog is not None
-    assert window.importer.preview_dialog.model.count("new") > 0
-    window.importer.preview_dialog.reject()
+    dialog = wait_for_preview(qtbot, window)
+    assert dialog.model.count("new") > 0
+    dialog.reject()
 
 
 def test_edit_a_note_and_find_it_after_reopening(
@@ -225,20 +225,24 @@ def test_delete_then_undo_restores_everything(
     library.add_tags(ids, ["keep"])
     library.add_to_list("Thesis", ids, create=True)
     library.set_rating(ids, 4)
-    window.model.refresh()
+    window.refresh()
+    wait_until_idle(qtbot, window)
     window.select_ids(ids)
     total = library.count()
     window.table.setFocus()
     window.menus.delete_action.trigger()
+    wait_until_idle(qtbot, window)
     assert library.count() == total - 2
     assert not set(ids) & set(visible_ids(window))
     window.menus.undo_action.trigger()
+    wait_until_idle(qtbot, window)
     assert library.count() == total
     for paper_id in ids:
         record = library.get(paper_id)
         assert record.tags == ["keep"] and record.lists == ["Thesis"] and record.rating == 4
     assert set(ids) <= set(visible_ids(window))
     window.menus.redo_action.trigger()
+    wait_until_idle(qtbot, window)
     assert library.count() == total - 2
 
 
@@ -248,13 +252,17 @@ def test_status_keys_and_undo(qtbot: QtBot, window: MainWindow, library: Library
     window.activateWindow()
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_R)
+    wait_until_idle(qtbot, window)
     assert library.get(paper).status is ReadingStatus.READ
     qtbot.keyClick(window.table, Qt.Key.Key_U)
+    wait_until_idle(qtbot, window)
     assert library.get(paper).status is ReadingStatus.UNREAD
     qtbot.keyClick(window.table, Qt.Key.Key_3)
+    wait_until_idle(qtbot, window)
     assert library.get(paper).rating == 3
     window.menus.undo_action.trigger()
     window.menus.undo_action.trigger()
+    wait_until_idle(qtbot, window)
     assert library.get(paper).status is ReadingStatus.READ
     assert library.get(paper).rating == 0
 
@@ -277,8 +285,10 @@ def test_dropping_papers_on_a_list_adds_them(
         Qt.KeyboardModifier.NoModifier,
     )
     window.sidebar.dropEvent(drop)
+    wait_until_idle(qtbot, window)
     assert library.list_paper_ids("Later") == ids
     window.menus.undo_action.trigger()
+    wait_until_idle(qtbot, window)
     assert library.list_paper_ids("Later") == []
 
 
@@ -328,8 +338,10 @@ def test_keyboard_find_delete_and_undo(qtbot: QtBot, window: MainWindow, library
     window.table.setFocus()
     total = library.count()
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    wait_until_idle(qtbot, window)
     assert library.count() == total - 1
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_until_idle(qtbot, window)
     assert library.count() == total
     assert library.get(paper).id == paper
 
@@ -354,8 +366,7 @@ def test_every_saved_page_sample_imports_by_dropping_it(
 
     window = make_window(empty_library)
     assert drop_files(window, [PAGE_SAMPLES / name])
-    dialog = window.importer.preview_dialog
-    assert dialog is not None
+    dialog = wait_for_preview(qtbot, window)
     assert dialog.model.count("new") == PAGE_COUNTS[name]
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.importer.import_task is None, timeout=20000)
@@ -363,7 +374,7 @@ def test_every_saved_page_sample_imports_by_dropping_it(
 
 
 def test_dropping_a_webpage_complete_save_skips_its_files_folder(
-    make_window: WindowFactory, empty_library: Library, tmp_path: Path
+    qtbot: QtBot, make_window: WindowFactory, empty_library: Library, tmp_path: Path
 ) -> None:
     from tests.conftest import PAGE_SAMPLES
 
@@ -374,8 +385,7 @@ def test_dropping_a_webpage_complete_save_skips_its_files_folder(
     (folder / "logo.svg").write_text("<svg/>")
     window = make_window(empty_library)
     assert drop_files(window, [page, folder])
-    dialog = window.importer.preview_dialog
-    assert dialog is not None
+    dialog = wait_for_preview(qtbot, window)
     assert dialog.model.count("new") == 31
     assert "folder" not in dialog.warnings.toPlainText()
 

@@ -99,14 +99,17 @@ class WindowMenus(QObject):
             "Put the selected papers on the clipboard as Markdown",
         )
         self.quit_action = self._action("&Quit", window.close, "mdi6.exit-to-app", std.Quit)
-        self.undo_action = editor.undo_stack.createUndoAction(window, "&Undo")
-        self.undo_action.setShortcut(QKeySequence(std.Undo))
-        self.undo_action.setIcon(icon("mdi6.undo"))
-        self.redo_action = editor.undo_stack.createRedoAction(window, "&Redo")
-        self.redo_action.setShortcut(QKeySequence(std.Redo))
-        self.redo_action.setIcon(icon("mdi6.redo"))
-        window.addAction(self.undo_action)
-        window.addAction(self.redo_action)
+        # Undo and redo go through the editor's queue, after the changes asked for before.
+        stack = editor.undo_stack
+        self.undo_action = self._action("&Undo", editor.undo, "mdi6.undo", std.Undo)
+        self.redo_action = self._action("&Redo", editor.redo, "mdi6.redo", std.Redo)
+        for action, verb, can, text in (
+            (self.undo_action, "&Undo", stack.canUndoChanged, stack.undoTextChanged),
+            (self.redo_action, "&Redo", stack.canRedoChanged, stack.redoTextChanged),
+        ):
+            action.setEnabled(False)
+            can.connect(action.setEnabled)
+            text.connect(lambda t, a=action, v=verb: a.setText(f"{v} {t}" if t else v))
         self.find_action = self._action("&Find", window.filter_bar.focus, "mdi6.magnify", std.Find)
         self.find_action.setShortcuts([QKeySequence(std.Find), QKeySequence("Ctrl+L")])
         self.select_all_action = self._action(

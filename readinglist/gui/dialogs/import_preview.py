@@ -1,15 +1,12 @@
 """The import preview: what a file (or pasted text) holds and what importing it would do.
 
-Files, drops and pastes all come here. The dialog parses and dry-runs; it never writes. When
-the user accepts, it emits `import_requested` with everything the window's background import
-needs.
+Files, drops and pastes all come here, already read, parsed and dry-run in the background
+(gui/import_jobs.py); a change of the assumed year runs that again in the background, and its
+result replaces the rows only if no newer change came meanwhile. The dialog never writes: when
+the user accepts, it emits `import_requested` with an ImportChoice.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -27,66 +24,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from readinglist.core.entries import ParseResult
-from readinglist.core.errors import ListingError
 from readinglist.core.library import Library
-from readinglist.gui.models.import_preview import (
-    FILE,
-    LINE,
-    MARKER,
-    TITLE,
-    ImportPreviewModel,
-    PreviewRow,
-    rows_from_summary,
-)
-from readinglist.importers import ListingText, ParseOptions, parse_listing
+from readinglist.gui.import_jobs import ImportChoice, ImportPreview, build_preview
+from readinglist.gui.models.import_preview import FILE, LINE, MARKER, TITLE, ImportPreviewModel
+from readinglist.gui.worker import Cancelled, Progress, Task
+from readinglist.importers import ListingText
 
 _AUTOMATIC_YEAR = 1990  # the spin box's lowest value reads "as the page says"
 
 
-@dataclass(frozen=True)
-class ParsedListing:
-    listing: ListingText
-    result: ParseResult
-
-
-@dataclass(frozen=True)
-class ImportRequest:
-    """What to import: parsed listings (one transaction each) and an optional target list."""
-
-    listings: list[ParsedListing]
-    list_name: str | None
-
-
-def parse_all(
-    listings: Sequence[ListingText], year: int | None
-) -> tuple[list[ParsedListing], list[str]]:
-    """Parse each listing; the ones that are not listings come back as one message each."""
-    parsed: list[ParsedListing] = []
-    errors: list[str] = []
-    for listing in listings:
-        try:
-            parsed.append(ParsedListing(listing, parse_listing(listing, ParseOptions(year=year))))
-        except ListingError as exc:
-            errors.append(str(exc))
-    return parsed, errors
-
-
 class ImportPreviewDialog(QDialog):
-    import_requested = Signal(object)  # ImportRequest
+    import_requested = Signal(object)  # ImportChoice
 
     def __init__(
         self,
         library: Library,
-        listings: Sequence[ListingText],
+        preview: ImportPreview,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.library = library
-        self.listings = list(listings)
-        self.parsed: list[ParsedListing] = []
-        names = ", ".join(listing.name for listing in self.listings)
-        self.setWindowTitle(f"Import {names}")
+        self.preview = preview
+        self._task: Task | None = None  # the latest re-parse, while it runs
+        self._generation = 0
+        names_text = ", ".join(listing.name for listing in preview.listings)
+        self.setWindowTitle(f"Import {names_text}")
         self.resize(900, 600)
 
         self.summary_label = QLabel()
@@ -101,6 +63,8 @@ class ImportPreviewDialog(QDialog):
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         for column in (MARKER, LINE, FILE):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Column widths from the first screenful, not from 30,000 rows.
+        header.setResizeContentsPrecision(200)
 
         self.warnings = QPlainTextEdit()
         self.warnings.setReadOnly(True)
@@ -113,13 +77,13 @@ class ImportPreviewDialog(QDialog):
         self.year.setToolTip(
             "Text copies print dates without a year; this is the year they are assumed to be in."
         )
-        self.year.setValue(_AUTOMATIC_YEAR)
+        self.year.setValue(preview.year if preview.year is not None else _AUTOMATIC_YEAR)
         self.year.valueChanged.connect(self._reparse)
 
         self.target_list = QComboBox()
         self.target_list.setEditable(True)
         self.target_list.addItem("")
-        self.target_list.addItems([item.name for item in library.lists()])
+        self.target_list.addItems(preview.list_names)
         self.target_list.setToolTip(
             "Also add the papers to this reading list (a new name creates it)"
         )
@@ -146,51 +110,82 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.warnings)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
-        self._reparse()
+        self.finished.connect(self._stop)
+        self._show(preview)
+
+    @property
+    def listings(self) -> list[ListingText]:
+        return self.preview.listings
+
+    @property
+    def busy(self) -> bool:
+        """Whether a re-parse for a new year is still running."""
+        return self._task is not None
 
     def _chosen_year(self) -> int | None:
         value = self.year.value()
         return None if value == _AUTOMATIC_YEAR else value
 
     def _reparse(self) -> None:
-        self.parsed, errors = parse_all(self.listings, self._chosen_year())
-        rows: list[PreviewRow] = []
-        notes: list[str] = list(errors)
-        for item in self.parsed:
-            listing, result = item.listing, item.result
-            summary = self.library.import_result(
-                result,
-                file_name=listing.name,
-                file_path=str(listing.path) if listing.path else None,
-                sha256=listing.sha256,
-                dry_run=True,
+        """The year changed: parse and dry-run again in the background; the rows shown stay
+        until the new ones are ready, and Import waits for them."""
+        if self._task is not None:
+            self._task.cancel()  # its result is stale already
+        self._generation += 1
+        generation = self._generation
+        library, preview, year = self.library, self.preview, self._chosen_year()
+
+        def job(progress: Progress, cancelled: Cancelled) -> tuple[int, ImportPreview]:
+            return generation, build_preview(
+                library, preview.listings, preview.errors, year, progress, cancelled
             )
-            rows.extend(rows_from_summary(summary))
-            prefix = f"{listing.name}: " if len(self.parsed) > 1 else ""
-            notes.extend(f"{prefix}{assumption}" for assumption in result.assumptions)
-            notes.extend(f"{prefix}{warning}" for warning in result.warnings)
-            if summary.same_file_seen_before:
-                notes.append(f"{listing.name} was imported before.")
-        self.model.set_rows(rows)
-        self.warnings.setPlainText("\n".join(notes))
-        new, present = self.model.count("new"), self.model.count("present")
-        duplicates = self.model.count("duplicate")
+
+        self.import_button.setEnabled(False)
         self.summary_label.setText(
-            f"<b>{len(rows)}</b> paper{'' if len(rows) == 1 else 's'} found: "
-            f"<b>{new + duplicates}</b> new"
-            f" ({duplicates} possible duplicate{'s' if duplicates != 1 else ''}),"
-            f" <b>{present}</b> already in the library."
+            f"Reading the page{'s' if len(preview.parsed) > 1 else ''} again with the new year…"
         )
-        self.import_button.setEnabled(bool(self.parsed))
-        if self.year.value() == _AUTOMATIC_YEAR and self.parsed:
-            # Show the year the importer settled on, without re-parsing.
-            page_date = self.parsed[0].result.page_date
+        task = Task(job)
+        task.succeeded.connect(self._reparsed)
+        task.finished.connect(self._task_finished)
+        self._task = task
+        task.start()
+
+    def _reparsed(self, result: tuple[int, ImportPreview]) -> None:
+        generation, preview = result
+        if generation == self._generation:
+            self._show(preview)
+
+    def _task_finished(self) -> None:
+        if self.sender() is self._task:
+            self._task = None
+
+    def _stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def _show(self, preview: ImportPreview) -> None:
+        self.preview = preview
+        self.model.set_rows(preview.rows)
+        self.warnings.setPlainText("\n".join(preview.notes))
+        rows = len(preview.rows)
+        new, present = preview.count("new"), preview.count("present")
+        duplicates = preview.count("duplicate")
+        self.summary_label.setText(
+            f"<b>{rows:,}</b> paper{'' if rows == 1 else 's'} found: "
+            f"<b>{new + duplicates:,}</b> new"
+            f" ({duplicates} possible duplicate{'s' if duplicates != 1 else ''}),"
+            f" <b>{present:,}</b> already in the library."
+        )
+        self.import_button.setEnabled(bool(preview.parsed))
+        if preview.year is None and preview.parsed:
             self.year.setToolTip(
-                f"Assumed {page_date.year if page_date else dt.date.today().year} by default; "
+                f"Assumed {preview.page_year} by default; "
                 "change it if the page is from another year."
             )
 
     def _accept(self) -> None:
+        if self.busy:
+            return  # Import is off until the rows for the chosen year are in
         name = self.target_list.currentText().strip() or None
-        self.import_requested.emit(ImportRequest(list(self.parsed), name))
+        self.import_requested.emit(ImportChoice(list(self.preview.parsed), name))
         self.accept()

@@ -16,13 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QEventLoop,
     QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont
@@ -142,13 +140,35 @@ class _Search:
     scope_sql: str | None
 
 
+@dataclass(frozen=True)
+class _Found:
+    """What a background search brings back: ids, and the first rows formatted for painting."""
+
+    search: _Search
+    kind: str  # "head" (first rows of a new search), "rest" (its whole list), "refresh"
+    ids: list[int]
+    complete: bool
+    rows: list[_Row]
+    changed: tuple[int, ...] = ()
+
+    @property
+    def generation(self) -> int:
+        return self.search.generation
+
+
+def _fetch_rows(library: Library, ids: Sequence[int]) -> list[_Row]:
+    return [_row(record) for record in library.get_many(ids, relations=False)]
+
+
 class PaperTableModel(QAbstractTableModel):
-    """Rows are the ids of one search. A search first shows its first HEAD_ROWS papers (one
-    LIMIT query, a few milliseconds even at 100,000 matches); the full id list follows from a
-    background query and the rows are appended when it lands."""
+    """Rows are the ids of one search. Every query runs in the background (the GUI thread only
+    parses the query text): a search first brings its first HEAD_ROWS ids with the rows a
+    screen shows, already formatted, then the whole id list; rows are appended when it lands.
+    A newer search supersedes an older one, whose results are dropped when they arrive."""
 
     searched = Signal(int, bool)  # papers found so far, whether that is all of them
     loaded = Signal()  # the current search's id list is complete
+    refreshed = Signal()  # a refresh (after an edit or another process's change) landed
 
     HEAD_ROWS = 150
 
@@ -161,12 +181,15 @@ class PaperTableModel(QAbstractTableModel):
         self._scope: str | None = None
         self._complete = True
         self._generation = 0
-        self._loading: Task | None = None
-        self._pending: _Search | None = None
+        # Background searches whose results are still to come: their handles stay referenced
+        # until they finish (see Task).
+        self._tasks: set[Task] = set()
+        self.resetting_for_refresh = False
         self.sort_column = ADDED
         self.sort_descending = True
         self._bold = QFont()
         self._bold.setBold(True)
+        self._row_of: dict[int, int] | None = None  # paper id -> row, built when first asked
 
     # ---------------------------------------------------------------- searching
     @property
@@ -179,6 +202,7 @@ class PaperTableModel(QAbstractTableModel):
 
     @property
     def complete(self) -> bool:
+        """Whether the table shows the whole result of the latest search or refresh."""
         return self._complete
 
     def all_ids(self) -> list[int]:
@@ -193,42 +217,34 @@ class PaperTableModel(QAbstractTableModel):
     def sort_spec(self) -> SortSpec:
         return SortSpec(SORT_FIELDS[self.sort_column], self.sort_descending)
 
-    def search(self, query: str, scope_sql: str | None = None, *, wait: bool = False) -> None:
-        """Show the papers matching `query`; a QueryError leaves the model as it was.
-
-        With `wait`, the whole id list is loaded before returning (after edits, in tests)."""
+    def search(self, query: str, scope_sql: str | None = None) -> None:
+        """Show the papers matching `query`; a QueryError (raised here, at once) leaves the
+        model as it was. The rows arrive from the background; `loaded` says when all did."""
         parsed = parse_query(query)
         # A query's own sort: wins over the header, as the query language promises.
         spec = None if parsed.sort else self.sort_spec()
-        limit = None if wait else self.HEAD_ROWS
-        ids = self.library.search_ids(parsed, spec, scope_sql=scope_sql, limit=limit)
         self._generation += 1
         self._query = query
         self._scope = scope_sql
-        self._complete = limit is None or len(ids) < limit
-        self._pending = None
-        self._reset(ids)
-        if not self._complete:
-            self._load_rest(_Search(self._generation, parsed, spec, scope_sql))
+        self._complete = False
+        self._start(_Search(self._generation, parsed, spec, scope_sql), "head")
 
     def refresh(self, changed: Sequence[int] = ()) -> None:
-        """Run the current search again, whole, after an edit of the papers `changed`.
+        """Run the current search again, whole, in the background, after the papers `changed`
+        changed (an edit, an import, another process).
 
         When the same papers come back in the same order only their rows are repainted, so
-        the view keeps its scroll position and selection."""
-        parsed = parse_query(self._query)
-        ids = self.library.search_ids(
-            parsed, None if parsed.sort else self.sort_spec(), scope_sql=self._scope
-        )
+        the view keeps its scroll position and selection; otherwise the window keeps them
+        across the reset (`resetting_for_refresh`)."""
         for paper_id in changed:
             self._rows.pop(paper_id, None)
-        if self._complete and ids == self._ids:
-            self.forget(changed)
-            return
+        parsed = parse_query(self._query)
         self._generation += 1
-        self._complete = True
-        self._pending = None
-        self._reset(ids)
+        self._complete = False
+        search = _Search(
+            self._generation, parsed, None if parsed.sort else self.sort_spec(), self._scope
+        )
+        self._start(search, "refresh", tuple(changed))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < COLUMN_COUNT:
@@ -237,82 +253,110 @@ class PaperTableModel(QAbstractTableModel):
         self.sort_descending = order == Qt.SortOrder.DescendingOrder
         self.search(self._query, self._scope)
 
+    def _start(self, search: _Search, kind: str, changed: tuple[int, ...] = ()) -> None:
+        library = self.library
+        limit = self.HEAD_ROWS if kind == "head" else None
+
+        def job(_progress: object, _cancelled: object) -> _Found | None:
+            if search.generation != self._generation:
+                return None  # superseded while it waited for a thread: skip the query
+            ids = library.search_ids(
+                search.query, search.sort, scope_sql=search.scope_sql, limit=limit
+            )
+            complete = limit is None or len(ids) < limit
+            # The rows the first screen shows, fetched and formatted here, not while painting.
+            rows = _fetch_rows(library, ids[:_BLOCK]) if kind == "head" else []
+            return _Found(search, kind, ids, complete, rows, changed)
+
+        task = Task(job)
+        # Bound methods, not lambdas: Qt drops these connections if the model goes first.
+        task.succeeded.connect(self._found)
+        task.failed.connect(self._search_failed)
+        task.finished.connect(self._task_finished)
+        self._tasks.add(task)
+        task.start()
+
+    def _task_finished(self) -> None:
+        self._tasks.discard(self.sender())
+
+    def _found(self, found: _Found | None) -> None:
+        if found is None or found.generation != self._generation:
+            return  # a newer search replaced this one: its results are dropped
+        if found.kind == "head":
+            self._head_found(found)
+        elif found.kind == "rest":
+            self._rest_found(found)
+        else:
+            self._refreshed(found)
+
+    def _head_found(self, found: _Found) -> None:
+        if len(self._rows) > _CACHE_LIMIT:
+            self._rows.clear()
+        for row in found.rows:
+            self._rows[row.record.id] = row
+        self._complete = found.complete
+        self._reset(found.ids)
+        if not found.complete:
+            self._start(found.search, "rest")
+
+    def _rest_found(self, found: _Found) -> None:
+        self._complete = True
+        head = len(self._ids)
+        if found.ids[:head] != self._ids:
+            self._reset(found.ids)  # the library changed in between: show the fresh list
+            return
+        if len(found.ids) > head:
+            self.beginInsertRows(_ROOT, head, len(found.ids) - 1)
+            self._ids = found.ids
+            self._row_of = None
+            self.endInsertRows()
+        self.searched.emit(len(self._ids), True)
+        self.loaded.emit()
+
+    def _refreshed(self, found: _Found) -> None:
+        self._complete = True
+        if found.ids == self._ids:
+            self.forget(found.changed)
+            self.searched.emit(len(self._ids), True)
+            self.loaded.emit()
+        else:
+            self.resetting_for_refresh = True
+            try:
+                self._reset(found.ids)
+            finally:
+                self.resetting_for_refresh = False
+        self.refreshed.emit()
+
+    def _search_failed(self, error: Exception) -> None:
+        # Rare (the library went away, a disk error): say so on stderr and leave the rows as
+        # they are rather than loop; the next keystroke or refresh tries again.
+        print(f"readinglist: background search failed ({error!r})", file=sys.stderr)
+        if self._tasks == {self.sender()}:  # no newer search is on its way
+            self._complete = True
+            self.searched.emit(len(self._ids), True)
+            self.loaded.emit()
+
     def _reset(self, ids: list[int]) -> None:
         # Fetched rows stay cached by id (bounded by _CACHE_LIMIT): the next search, one more
         # letter typed, mostly shows the same papers. Edits drop their rows (forget, refresh).
         self.beginResetModel()
         self._ids = ids
+        self._row_of = None
         self.endResetModel()
         self.searched.emit(len(ids), self._complete)
         if self._complete:
             self.loaded.emit()
-
-    def _load_rest(self, search: _Search) -> None:
-        if self._loading is not None:
-            # One background query at a time; while typing, only the latest one matters.
-            self._pending = search
-            return
-        library = self.library
-
-        def job(_progress: object, _cancelled: object) -> tuple[int, list[int]]:
-            ids = library.search_ids(search.query, search.sort, scope_sql=search.scope_sql)
-            return search.generation, ids
-
-        task = Task(job)
-        # Bound methods, not lambdas: Qt drops these connections if the model goes first.
-        task.succeeded.connect(self._rest_loaded)
-        task.failed.connect(self._rest_failed)
-        task.finished.connect(self._load_finished)
-        self._loading = task
-        task.start()
-
-    def _load_finished(self) -> None:
-        self._loading = None
-        pending, self._pending = self._pending, None
-        if pending is not None and pending.generation == self._generation:
-            self._load_rest(pending)
-
-    def _rest_failed(self, error: Exception) -> None:
-        # The head is on screen; finish the list here rather than leave it short for good.
-        print(
-            f"readinglist: background search failed ({error!r}); searching again", file=sys.stderr
-        )
-        if not self._complete:
-            self.search(self._query, self._scope, wait=True)
-
-    def _rest_loaded(self, result: tuple[int, list[int]]) -> None:
-        generation, ids = result
-        if generation != self._generation:
-            return  # a newer search replaced this one
-        self._complete = True
-        head = len(self._ids)
-        if ids[:head] != self._ids:
-            self._reset(ids)  # the library changed in between: show the fresh list as it is
-            return
-        if len(ids) > head:
-            self.beginInsertRows(_ROOT, head, len(ids) - 1)
-            self._ids = ids
-            self.endInsertRows()
-        self.searched.emit(len(self._ids), True)
-        self.loaded.emit()
-
-    def wait_until_loaded(self, msecs: int = 30000) -> None:
-        """Block until the id list is complete (tests and scripts; the window never waits)."""
-        if self._complete:
-            return
-        loop = QEventLoop()
-        self.loaded.connect(loop.quit)
-        QTimer.singleShot(msecs, loop.quit)
-        loop.exec()
-        self.loaded.disconnect(loop.quit)
 
     # ---------------------------------------------------------------- rows
     def paper_id(self, row: int) -> int:
         return self._ids[row]
 
     def rows_of(self, ids: Sequence[int]) -> list[int]:
-        wanted = set(ids)
-        return [row for row, paper_id in enumerate(self._ids) if paper_id in wanted]
+        """The rows showing these papers, in row order (papers not shown are left out)."""
+        if self._row_of is None:
+            self._row_of = {paper_id: row for row, paper_id in enumerate(self._ids)}
+        row_of = self._row_of
+        return sorted(row_of[i] for i in set(ids) if i in row_of)
 
     def record(self, row: int) -> PaperRecord | None:
         cached = self._row(row)
@@ -341,8 +385,11 @@ class PaperTableModel(QAbstractTableModel):
         """Drop cached rows of papers that changed and repaint them."""
         for paper_id in ids:
             self._rows.pop(paper_id, None)
-        for row in self.rows_of(ids):
-            self.dataChanged.emit(self.index(row, 0), self.index(row, COLUMN_COUNT - 1))
+        rows = self.rows_of(ids)
+        if rows:
+            # One signal for the span: the view repaints what it shows of it (30,000 signals,
+            # one per row, took seconds).
+            self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], COLUMN_COUNT - 1))
 
     # ---------------------------------------------------------------- Qt model
     def rowCount(self, parent: Index = _ROOT) -> int:

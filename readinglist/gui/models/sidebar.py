@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from readinglist.core import scopes
-from readinglist.core.library import Library
+from readinglist.core.library import Library, NamedCount, SourceInfo
 from readinglist.core.records import ReadingStatus
 from readinglist.gui.icons import icon
 
@@ -38,6 +38,32 @@ class Entry:
     query: str = ""
 
 
+@dataclass(frozen=True)
+class SidebarCounts:
+    """Everything the sidebar shows, read from the library in one go (in the background)."""
+
+    total: int
+    status: dict[str, int]
+    new: int
+    lists: list[NamedCount]
+    searches: list[NamedCount]
+    tags: list[NamedCount]
+    sources: list[SourceInfo]
+
+    @staticmethod
+    def read(library: Library) -> SidebarCounts:
+        """Qt-free: runs in a worker thread."""
+        return SidebarCounts(
+            total=library.count(),
+            status=library.status_counts(),
+            new=library.count(scopes.last_import_scope()),
+            lists=library.lists(),
+            searches=library.saved_searches(),
+            tags=library.tags(),
+            sources=library.sources(),
+        )
+
+
 class SidebarModel(QStandardItemModel):
     def __init__(self, library: Library, parent: QObject | None = None) -> None:
         super().__init__(0, 2, parent)
@@ -57,14 +83,17 @@ class SidebarModel(QStandardItemModel):
         return None
 
     def reload(self) -> None:
-        """Rebuild every entry with fresh counts from the library."""
-        lib = self.library
+        """Rebuild every entry with fresh counts from the library, here and now."""
+        self.show_counts(SidebarCounts.read(self.library))
+
+    def show_counts(self, counts: SidebarCounts) -> None:
+        """Rebuild every entry from counts read beforehand (see SidebarCounts.read)."""
         self.clear()
         self.setColumnCount(2)
         self._entries.clear()
-        status = lib.status_counts()
+        status = counts.status
         library = self._group("Library", "library", "mdi6.bookshelf")
-        self._add(library, Entry("all", "all", "All papers", None), lib.count(), "mdi6.book-open")
+        self._add(library, Entry("all", "all", "All papers", None), counts.total, "mdi6.book-open")
         for value, label, glyph in (
             (ReadingStatus.UNREAD, "Unread", "mdi6.email-mark-as-unread"),
             (ReadingStatus.READING, "Reading", "mdi6.book-open-page-variant"),
@@ -73,22 +102,22 @@ class SidebarModel(QStandardItemModel):
             entry = Entry(f"status:{value.value}", "status", label, scopes.status_scope(value))
             self._add(library, entry, status.get(value.value, 0), glyph)
         new = Entry("new", "new", "New in the last import", scopes.last_import_scope())
-        self._add(library, new, lib.count(new.scope_sql), "mdi6.new-box")
+        self._add(library, new, counts.new, "mdi6.new-box")
 
         lists = self._group("Reading lists", "lists", "mdi6.format-list-bulleted")
-        for item in lib.lists():
+        for item in counts.lists:
             entry = Entry(f"list:{item.id}", "list", item.name, scopes.list_scope(item.id))
             self._add(lists, entry, item.count, "mdi6.playlist-star")
         searches = self._group("Saved searches", "searches", "mdi6.magnify")
-        for item in lib.saved_searches():
+        for item in counts.searches:
             entry = Entry(f"search:{item.id}", "search", item.name, None, item.detail)
             self._add(searches, entry, None, "mdi6.text-search")
         tags = self._group("Tags", "tags", "mdi6.tag-multiple")
-        for item in lib.tags():
+        for item in counts.tags:
             entry = Entry(f"tag:{item.id}", "tag", item.name, scopes.tag_scope(item.id))
             self._add(tags, entry, item.count, "mdi6.tag-outline")
         sources = self._group("Sources", "sources", "mdi6.file-document-multiple")
-        for source in lib.sources():
+        for source in counts.sources:
             entry = Entry(
                 f"source:{source.id}", "source", source.name, scopes.source_scope(source.id)
             )

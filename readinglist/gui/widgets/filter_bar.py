@@ -1,14 +1,14 @@
-"""The filter bar: the query language, applied as you type, with the count or the error beside it."""
+"""The filter bar: the query language, applied on every keystroke, with the count or the error
+beside it. The table runs each query in the background; a newer keystroke supersedes an older
+query (see PaperTableModel)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from readinglist.gui.icons import icon
-
-DEBOUNCE_MS = 150
 
 _HELP = (
     'Search the library. Words match by prefix; "a phrase"; -word excludes;\n'
@@ -29,7 +29,7 @@ class QueryEdit(QLineEdit):
 
 
 class FilterBar(QWidget):
-    query_changed = Signal(str)  # debounced; also emitted at once on Enter
+    query_changed = Signal(str)  # on every keystroke, and on Enter
     save_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -39,7 +39,7 @@ class FilterBar(QWidget):
         self.edit.setToolTip(_HELP)
         self.edit.setClearButtonEnabled(True)
         self.edit.addAction(icon("mdi6.magnify"), QLineEdit.ActionPosition.LeadingPosition)
-        self.edit.textChanged.connect(self._typed)
+        self.edit.textChanged.connect(self.apply_now)
         self.edit.returnPressed.connect(self.apply_now)
         self.edit.escaped.connect(self.clear)
         self.count_label = QLabel()
@@ -48,10 +48,6 @@ class FilterBar(QWidget):
         self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.setWordWrap(False)
         self.error_label.hide()
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(DEBOUNCE_MS)
-        self._timer.timeout.connect(self.apply_now)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
@@ -68,17 +64,12 @@ class FilterBar(QWidget):
         if apply:
             self.apply_now()
 
-    def _typed(self) -> None:
-        self._timer.start()
-
     def apply_now(self) -> None:
-        self._timer.stop()
         self.query_changed.emit(self.edit.text())
 
     def clear(self) -> None:
         if self.edit.text():
-            self.edit.clear()
-            self.apply_now()
+            self.edit.clear()  # textChanged applies it
 
     def focus(self) -> None:
         self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,0 +1,230 @@
+"""The import's work, run in the background by the window (Qt-free: plain functions over the
+library and the importers, reporting through `progress(done, total)` and stopping when
+`cancelled()` turns true).
+
+    read_files  -> listings read from disk, one sentence per file that cannot be
+    build_preview -> each listing parsed and dry-run against the library: the preview's rows
+    run_import  -> the import itself
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from readinglist.core.entries import ParsedPaper, ParseResult
+from readinglist.core.errors import ImportCancelled, ListingError
+from readinglist.core.library import Library
+from readinglist.core.normalize import title_key
+from readinglist.core.summary import ImportSummary, Outcome
+from readinglist.gui.models.import_preview import PreviewRow, rows_from_summary
+from readinglist.importers import (
+    ListingText,
+    ParseOptions,
+    files_to_import,
+    parse_listing,
+    read_listing,
+)
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class ParsedListing:
+    listing: ListingText
+    result: ParseResult
+
+
+@dataclass(frozen=True)
+class ImportChoice:
+    """What the user chose to import: parsed listings and an optional reading list."""
+
+    listings: list[ParsedListing]
+    list_name: str | None
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing would do, paper by paper, for every file of one drop."""
+
+    parsed: list[ParsedListing]
+    rows: list[PreviewRow]
+    notes: list[str]  # files that could not be read or parsed, assumptions, warnings
+    year: int | None
+    errors: list[str] = field(default_factory=list)  # one sentence per file left out
+    list_names: list[str] = field(default_factory=list)  # the library's reading lists
+
+    @property
+    def listings(self) -> list[ListingText]:
+        """The listings that parsed (the ones a new year, or a second drop, starts from)."""
+        return [item.listing for item in self.parsed]
+
+    def count(self, *markers: str) -> int:
+        return sum(1 for row in self.rows if row.marker in markers)
+
+    @property
+    def page_year(self) -> int:
+        """The year the first page's dates were placed in when no year was chosen."""
+        page_date = self.parsed[0].result.page_date if self.parsed else None
+        return page_date.year if page_date else dt.date.today().year
+
+
+def _check(cancelled: Cancelled) -> None:
+    if cancelled():
+        raise ImportCancelled()
+
+
+def read_files(
+    paths: Sequence[Path], progress: Progress, cancelled: Cancelled
+) -> tuple[list[ListingText], list[str]]:
+    """Read each file; a file that cannot be a listing comes back as one sentence."""
+    # A "Webpage, complete" save drops as page.html plus page_files/: skip the folder, as the
+    # command line does.
+    files, _resource_folders = files_to_import(list(paths))
+    listings: list[ListingText] = []
+    errors: list[str] = []
+    for done, path in enumerate(files):
+        _check(cancelled)
+        progress(done, len(files))
+        try:
+            listings.append(read_listing(path))
+        except ListingError as exc:
+            errors.append(str(exc))
+    return listings, errors
+
+
+def build_preview(
+    library: Library,
+    listings: Sequence[ListingText],
+    errors: Sequence[str],
+    year: int | None,
+    progress: Progress,
+    cancelled: Cancelled,
+) -> ImportPreview:
+    """Parse every listing and dry-run it against the library; nothing is written.
+
+    A paper on several of the dropped files is new once: later sightings are marked as
+    already there, as the import will find them."""
+    parsed: list[ParsedListing] = []
+    notes: list[str] = list(errors)
+    parse_errors: list[str] = []
+    for listing in listings:
+        _check(cancelled)
+        try:
+            parsed.append(ParsedListing(listing, parse_listing(listing, ParseOptions(year=year))))
+        except ListingError as exc:
+            parse_errors.append(str(exc))
+    notes.extend(parse_errors)
+    total = sum(len(item.result.papers) for item in parsed)
+    rows: list[PreviewRow] = []
+    earlier = _DropIdentities()
+    offset = 0
+    for item in parsed:
+        listing, result = item.listing, item.result
+        base = offset
+
+        def file_progress(done: int, _total: int, base: int = base) -> None:
+            progress(base + done, total)
+
+        summary = library.import_result(
+            result,
+            file_name=listing.name,
+            file_path=str(listing.path) if listing.path else None,
+            sha256=listing.sha256,
+            dry_run=True,
+            progress=file_progress,
+            cancelled=cancelled,
+        )
+        offset += len(result.papers)
+        file_rows = rows_from_summary(summary)
+        rows.extend(earlier.mark_repeats(file_rows, summary, result.papers, listing.name))
+        prefix = f"{listing.name}: " if len(parsed) > 1 else ""
+        notes.extend(f"{prefix}{assumption}" for assumption in result.assumptions)
+        notes.extend(f"{prefix}{warning}" for warning in result.warnings)
+        if summary.same_file_seen_before:
+            notes.append(f"{listing.name} was imported before.")
+    return ImportPreview(
+        parsed, rows, notes, year, [*errors, *parse_errors], [n.name for n in library.lists()]
+    )
+
+
+class _DropIdentities:
+    """The new papers of the files previewed so far, by the library's identity rule: the same
+    arXiv id, or, when either side lacks one, the same normalized title."""
+
+    def __init__(self) -> None:
+        self.arxiv: dict[str, str] = {}  # arXiv id -> file it is new on
+        self.titles: dict[str, str] = {}  # title key of any new paper -> file
+        self.titles_without_id: dict[str, str] = {}  # title key of a new paper lacking an id
+
+    def _earlier(self, paper: ParsedPaper, key: str) -> str | None:
+        if paper.arxiv_id:
+            return self.arxiv.get(paper.arxiv_id) or self.titles_without_id.get(key)
+        return self.titles.get(key)
+
+    def mark_repeats(
+        self,
+        rows: list[PreviewRow],
+        summary: ImportSummary,
+        papers: Sequence[ParsedPaper],
+        file_name: str,
+    ) -> list[PreviewRow]:
+        if len(summary.entries) != len(papers):  # one entry per paper, in page order
+            return rows
+        marked: list[PreviewRow] = []
+        for row, entry, paper in zip(rows, summary.entries, papers, strict=True):
+            if entry.outcome is not Outcome.NEW:
+                marked.append(row)
+                continue
+            key = title_key(paper.title)
+            first = self._earlier(paper, key)
+            if first is not None:
+                marked.append(
+                    PreviewRow(
+                        row.file_name,
+                        row.line,
+                        row.title,
+                        "present",
+                        f"new, and also on {first}: imported once",
+                    )
+                )
+                continue
+            marked.append(row)
+            if paper.arxiv_id:
+                self.arxiv[paper.arxiv_id] = file_name
+            else:
+                self.titles_without_id[key] = file_name
+            self.titles.setdefault(key, file_name)
+        return marked
+
+
+def run_import(
+    library: Library, choice: ImportChoice, progress: Progress, cancelled: Cancelled
+) -> list[ImportSummary]:
+    """Import every chosen listing; a cancelled one raises ImportCancelled."""
+    total = sum(len(item.result.papers) for item in choice.listings)
+    summaries: list[ImportSummary] = []
+    offset = 0
+    for item in choice.listings:
+        listing = item.listing
+        base = offset
+
+        def file_progress(done: int, _total: int, base: int = base) -> None:
+            progress(base + done, total)
+
+        summaries.append(
+            library.import_result(
+                item.result,
+                file_name=listing.name,
+                file_path=str(listing.path) if listing.path else None,
+                sha256=listing.sha256,
+                list_name=choice.list_name,
+                progress=file_progress,
+                cancelled=cancelled,
+            )
+        )
+        offset += len(item.result.papers)
+    return summaries
