@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog
 
 from readinglist.core.errors import ListingError
 from readinglist.core.summary import ImportSummary
 from readinglist.gui.controllers.editing import READ_ONLY_MESSAGE
 from readinglist.gui.dialogs.import_preview import ImportPreviewDialog
+from readinglist.gui.file_dialogs import open_file_names
 from readinglist.gui.import_jobs import (
     ImportChoice,
     ImportPreview,
@@ -56,9 +56,7 @@ class ImportController(QObject):
         return self.prepare_task is not None or self.import_task is not None
 
     def import_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self.window, "Import Listing Pages", "", LISTING_FILTER
-        )
+        paths = open_file_names(self.window, "Import Listing Pages", "", LISTING_FILTER)
         if paths:
             self.import_paths([Path(p) for p in paths])
 
