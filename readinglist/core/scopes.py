@@ -6,6 +6,8 @@ Each is written here, from integers and fixed words only, never from user text; 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from readinglist.core.records import ReadingStatus
 
 
@@ -37,3 +39,22 @@ def last_import_scope() -> str:
         "AND NOT EXISTS (SELECT 1 FROM appearances b WHERE b.paper_id = p.id "
         f"AND b.source_id < {_LAST_SOURCE})"
     )
+
+
+def papers_scope(ids: Sequence[int]) -> str:
+    """Exactly these papers (an import's new ones, say), as runs of consecutive ids."""
+    ordered = sorted({int(i) for i in ids})
+    if not ordered:
+        return "0"
+    runs: list[str] = []
+    first = previous = ordered[0]
+    for paper_id in [*ordered[1:], None]:
+        if paper_id is not None and paper_id == previous + 1:
+            previous = paper_id
+            continue
+        runs.append(
+            f"p.id = {first}" if first == previous else f"p.id BETWEEN {first} AND {previous}"
+        )
+        if paper_id is not None:
+            first = previous = paper_id
+    return "(" + " OR ".join(runs) + ")"

@@ -57,6 +57,9 @@ class MainWindow(QMainWindow):
         self._scroll_anchor: int | None = None  # the paper kept at the top across a refresh
         self._sidebar_generation = 0
         self._tasks: set[Task] = set()  # background reads whose results are still to come
+        # What "New in the last import" shows once this window imported: every file of the
+        # drop (each file is its own source; the library alone knows only the latest one).
+        self.new_scope: str | None = None
 
         self.setWindowTitle(f"ReadingList — {library.path.name}")
         self.setAcceptDrops(True)
@@ -147,10 +150,10 @@ class MainWindow(QMainWindow):
         the scroll position."""
         self._sidebar_generation += 1
         generation = self._sidebar_generation
-        library = self.library
+        library, new_scope = self.library, self.new_scope
 
         def job(_progress: object, _cancelled: object) -> tuple[int, SidebarCounts]:
-            return generation, SidebarCounts.read(library)
+            return generation, SidebarCounts.read(library, new_scope)
 
         task = Task(job)
         task.succeeded.connect(self._sidebar_counts_read)
@@ -167,11 +170,15 @@ class MainWindow(QMainWindow):
         if generation != self._sidebar_generation:
             return  # a newer refresh is on its way
         key = self.sidebar_key
+        shown = self.sidebar_model.entry(key)
         self._show_sidebar(counts)
         self._show_count(self.model.rowCount(), self.model.complete)
         self._show_table_or_empty()
+        entry = self.sidebar_model.entry(self.sidebar_key)
         if self.sidebar_key != key:
             self.apply_search()  # the list or tag it showed is gone: "All papers" now
+        elif shown is not None and entry is not None and entry.scope_sql != shown.scope_sql:
+            self.apply_search()  # "New in the last import" now means the newest import
 
     def current_list(self) -> str | None:
         """The reading list the sidebar shows, if it shows one."""
@@ -225,7 +232,7 @@ class MainWindow(QMainWindow):
 
     def reload_sidebar(self) -> None:
         """Read the sidebar's counts here and now (at start-up; later, `refresh`)."""
-        self._show_sidebar(SidebarCounts.read(self.library))
+        self._show_sidebar(SidebarCounts.read(self.library, self.new_scope))
 
     def _show_sidebar(self, counts: SidebarCounts) -> None:
         self._total = counts.total

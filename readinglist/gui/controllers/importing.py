@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
 
+from readinglist.core import scopes
 from readinglist.core.errors import ListingError
 from readinglist.core.summary import ImportSummary
 from readinglist.gui.controllers.editing import READ_ONLY_MESSAGE
@@ -173,6 +174,7 @@ class ImportController(QObject):
         # The counts, the table and the pane follow in the background; the selection and the
         # view stay what the user had (the new papers are under "New in the last import").
         window.model.invalidate()
+        window.new_scope = scopes.papers_scope([i for s in summaries for i in s.new_ids])
         window.refresh()
         window.statusBar().showMessage("; ".join(s.headline() for s in summaries), 15000)
 

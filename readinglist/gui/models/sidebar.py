@@ -45,18 +45,23 @@ class SidebarCounts:
     total: int
     status: dict[str, int]
     new: int
+    new_scope: str
     lists: list[NamedCount]
     searches: list[NamedCount]
     tags: list[NamedCount]
     sources: list[SourceInfo]
 
     @staticmethod
-    def read(library: Library) -> SidebarCounts:
-        """Qt-free: runs in a worker thread."""
+    def read(library: Library, new_scope: str | None = None) -> SidebarCounts:
+        """Qt-free: runs in a worker thread. `new_scope`: the papers "New in the last import"
+        shows (the window's last drop, every file of it); by default the library's latest
+        import."""
+        new_scope = new_scope or scopes.last_import_scope()
         return SidebarCounts(
             total=library.count(),
             status=library.status_counts(),
-            new=library.count(scopes.last_import_scope()),
+            new=library.count(new_scope),
+            new_scope=new_scope,
             lists=library.lists(),
             searches=library.saved_searches(),
             tags=library.tags(),
@@ -101,7 +106,7 @@ class SidebarModel(QStandardItemModel):
         ):
             entry = Entry(f"status:{value.value}", "status", label, scopes.status_scope(value))
             self._add(library, entry, status.get(value.value, 0), glyph)
-        new = Entry("new", "new", "New in the last import", scopes.last_import_scope())
+        new = Entry("new", "new", "New in the last import", counts.new_scope)
         self._add(library, new, counts.new, "mdi6.new-box")
 
         lists = self._group("Reading lists", "lists", "mdi6.format-list-bulleted")
