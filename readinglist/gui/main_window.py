@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt
@@ -27,6 +28,7 @@ from readinglist.core.errors import QueryError
 from readinglist.core.library import Library
 from readinglist.gui.controllers.editing import EditController
 from readinglist.gui.controllers.exporting import ExportController
+from readinglist.gui.controllers.following import LibraryFollower
 from readinglist.gui.controllers.importing import ImportController
 from readinglist.gui.controllers.menus import WindowMenus
 from readinglist.gui.dialogs.about import AboutDialog
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self.exporter = ExportController(self)
         self.editor = EditController(self)
         self.menus = WindowMenus(self)
+        self.follower = LibraryFollower(self)
         # On first run the table is hidden behind the empty state; pasting must work there too.
         self.empty_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.empty_label.addAction(self.menus.paste_action)
@@ -144,16 +147,23 @@ class MainWindow(QMainWindow):
         if not self._total and self.focusWidget() is self.table:
             self.empty_label.setFocus()
 
-    def refresh(self, changed: Sequence[int] = ()) -> None:
+    def refresh(self, changed: Sequence[int] | None = (), *, reread_pane: bool = False) -> None:
         """The library changed (an edit, an import, another process): read the sidebar's
         counts and the table's search again, in the background, keeping the selection and
-        the scroll position."""
+        the scroll position; with `reread_pane`, the paper in the reading pane too.
+        `changed` None: any paper may have changed (another process wrote)."""
+        self.follower.absorb()  # what is read below includes every commit so far
         self._sidebar_generation += 1
         generation = self._sidebar_generation
         library, new_scope = self.library, self.new_scope
+        shown = self.pane.record.id if reread_pane and self.pane.record is not None else None
 
         def job(_progress: object, _cancelled: object) -> tuple[int, SidebarCounts]:
-            return generation, SidebarCounts.read(library, new_scope)
+            counts = SidebarCounts.read(library, new_scope)
+            if shown is not None:
+                records = library.get_many([shown])
+                counts = replace(counts, pane=records[0] if records else None, pane_id=shown)
+            return generation, counts
 
         task = Task(job)
         task.succeeded.connect(self._sidebar_counts_read)
@@ -171,6 +181,12 @@ class MainWindow(QMainWindow):
             return  # a newer refresh is on its way
         key = self.sidebar_key
         shown = self.sidebar_model.entry(key)
+        record = self.pane.record
+        if counts.pane_id is not None and record is not None and record.id == counts.pane_id:
+            if counts.pane is None:
+                self.pane.show_paper(None)  # deleted elsewhere
+            elif counts.pane != record:
+                self.pane.refresh(counts.pane)
         self._show_sidebar(counts)
         self._show_count(self.model.rowCount(), self.model.complete)
         self._show_table_or_empty()
@@ -401,6 +417,7 @@ class MainWindow(QMainWindow):
             gc.freeze()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.follower.stop()
         self.pane.save_notes()
         self.editor.finish_on_close()
         self.importer.cancel_on_close()

@@ -149,7 +149,7 @@ class _Found:
     ids: list[int]
     complete: bool
     rows: list[_Row]
-    changed: tuple[int, ...] = ()
+    changed: tuple[int, ...] | None = ()  # None: any paper may have changed
 
     @property
     def generation(self) -> int:
@@ -229,14 +229,14 @@ class PaperTableModel(QAbstractTableModel):
         self._complete = False
         self._start(_Search(self._generation, parsed, spec, scope_sql), "head")
 
-    def refresh(self, changed: Sequence[int] = ()) -> None:
+    def refresh(self, changed: Sequence[int] | None = ()) -> None:
         """Run the current search again, whole, in the background, after the papers `changed`
-        changed (an edit, an import, another process).
+        changed (an edit, an import); None: any paper may have (another process wrote).
 
         When the same papers come back in the same order only their rows are repainted, so
         the view keeps its scroll position and selection; otherwise the window keeps them
         across the reset (`resetting_for_refresh`)."""
-        for paper_id in changed:
+        for paper_id in changed or ():
             self._rows.pop(paper_id, None)
         parsed = parse_query(self._query)
         self._generation += 1
@@ -244,7 +244,7 @@ class PaperTableModel(QAbstractTableModel):
         search = _Search(
             self._generation, parsed, None if parsed.sort else self.sort_spec(), self._scope
         )
-        self._start(search, "refresh", tuple(changed))
+        self._start(search, "refresh", None if changed is None else tuple(changed))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < COLUMN_COUNT:
@@ -253,7 +253,7 @@ class PaperTableModel(QAbstractTableModel):
         self.sort_descending = order == Qt.SortOrder.DescendingOrder
         self.search(self._query, self._scope)
 
-    def _start(self, search: _Search, kind: str, changed: tuple[int, ...] = ()) -> None:
+    def _start(self, search: _Search, kind: str, changed: tuple[int, ...] | None = ()) -> None:
         library = self.library
         limit = self.HEAD_ROWS if kind == "head" else None
 
@@ -315,8 +315,16 @@ class PaperTableModel(QAbstractTableModel):
 
     def _refreshed(self, found: _Found) -> None:
         self._complete = True
+        if found.changed is None:
+            self._rows.clear()  # fetched again, a screenful at a time, when painted
         if found.ids == self._ids:
-            self.forget(found.changed)
+            if found.changed is None:
+                if self._ids:
+                    self.dataChanged.emit(
+                        self.index(0, 0), self.index(len(self._ids) - 1, COLUMN_COUNT - 1)
+                    )
+            else:
+                self.forget(found.changed)
             self.searched.emit(len(self._ids), True)
             self.loaded.emit()
         else:

@@ -13,7 +13,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from readinglist.core import scopes
 from readinglist.core.library import Library, NamedCount, SourceInfo
-from readinglist.core.records import ReadingStatus
+from readinglist.core.records import PaperRecord, ReadingStatus
 from readinglist.gui.icons import icon
 
 NAME = 0
@@ -50,6 +50,9 @@ class SidebarCounts:
     searches: list[NamedCount]
     tags: list[NamedCount]
     sources: list[SourceInfo]
+    # The reading pane's paper read again with the counts (another process may have changed it).
+    pane: PaperRecord | None = None
+    pane_id: int | None = None
 
     @staticmethod
     def read(library: Library, new_scope: str | None = None) -> SidebarCounts:
