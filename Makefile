@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	@bash scripts/ensure-system-deps.sh $(BIN)/python run
 	$(BIN)/readinglist $(ARGS)
 
 LINT_PATHS := $(wildcard readinglist tests benchmarks scripts packaging)
