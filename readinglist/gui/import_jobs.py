@@ -20,6 +20,7 @@ from readinglist.core.library import Library
 from readinglist.core.normalize import title_key
 from readinglist.core.summary import ImportSummary, Outcome
 from readinglist.gui.models.import_preview import PreviewRow, rows_from_summary
+from readinglist.gui.worker import Progress
 from readinglist.importers import (
     ListingText,
     ParseOptions,
@@ -28,7 +29,6 @@ from readinglist.importers import (
     read_listing,
 )
 
-Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 
@@ -86,9 +86,9 @@ def read_files(
     files, _resource_folders = files_to_import(list(paths))
     listings: list[ListingText] = []
     errors: list[str] = []
-    for done, path in enumerate(files):
+    for path in files:
         _check(cancelled)
-        progress(done, len(files))
+        progress(0, 0, f"Reading {path.name}…")
         try:
             listings.append(read_listing(path))
         except ListingError as exc:
@@ -113,12 +113,14 @@ def build_preview(
     parse_errors: list[str] = []
     for listing in listings:
         _check(cancelled)
+        progress(0, 0, f"Parsing {listing.name}…")
         try:
             parsed.append(ParsedListing(listing, parse_listing(listing, ParseOptions(year=year))))
         except ListingError as exc:
             parse_errors.append(str(exc))
     notes.extend(parse_errors)
     total = sum(len(item.result.papers) for item in parsed)
+    progress(0, total, f"Comparing {total:,} papers with the library…")
     rows: list[PreviewRow] = []
     earlier = _DropIdentities()
     offset = 0
@@ -206,6 +208,7 @@ def run_import(
 ) -> list[ImportSummary]:
     """Import every chosen listing; a cancelled one raises ImportCancelled."""
     total = sum(len(item.result.papers) for item in choice.listings)
+    progress(0, total, f"Importing {total:,} papers…")
     summaries: list[ImportSummary] = []
     offset = 0
     for item in choice.listings:

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self._pending_selection: list[int] | None = None
         self._shown_once = False
         self._scroll_anchor: int | None = None  # the paper kept at the top across a refresh
+        self._new_search = True  # the latest reset was a new search, not a refresh
         self._sidebar_generation = 0
         self._tasks: set[Task] = set()  # background reads whose results are still to come
         # What "New in the last import" shows once this window imported: every file of the
@@ -207,12 +208,15 @@ class MainWindow(QMainWindow):
     def _model_about_to_reset(self) -> None:
         if self._pending_selection is None:
             self._pending_selection = self.table.selected_ids()
+        self._new_search = not self.model.resetting_for_refresh
         if self.model.resetting_for_refresh:
             # The same search, run again: keep the paper at the top of the view there.
             top = self.table.rowAt(0)
             self._scroll_anchor = self.model.paper_id(top) if top >= 0 else None
 
     def _model_reset(self) -> None:
+        if self._new_search:
+            self.table.scrollToTop()  # a new search starts at its first row
         anchor, self._scroll_anchor = self._scroll_anchor, None
         if anchor is not None:
             rows = self.model.rows_of([anchor])
@@ -223,9 +227,10 @@ class MainWindow(QMainWindow):
 
     def _restore_selection(self) -> None:
         ids, self._pending_selection = self._pending_selection, None
-        # If the user picked a row while the rest was loading, their choice stands.
+        # If the user picked a row while the rest was loading, their choice stands. A new
+        # search shows the selection; a refresh keeps the view where it was.
         if ids and not self.table.selected_ids():
-            self.select_ids(ids, scroll=False)
+            self.select_ids(ids, scroll=self._new_search)
 
     def _sidebar_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         key = current.siblingAtColumn(NAME).data(KEY_ROLE)

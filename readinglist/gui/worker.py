@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -30,7 +30,14 @@ from PySide6.QtCore import (
 from readinglist.core.errors import ImportCancelled
 from readinglist.core.gcpause import collector_paused
 
-Progress = Callable[[int, int], None]
+
+class Progress(Protocol):
+    """progress(done, total): how far a job is (total 0: unknown); with `text`, what it does
+    now ("Parsing page.txt…")."""
+
+    def __call__(self, done: int, total: int, text: str | None = None) -> None: ...
+
+
 Cancelled = Callable[[], bool]
 Job = Callable[[Progress, Cancelled], Any]
 _MIN_THREADS = 4
@@ -45,6 +52,7 @@ class Task(QObject):
     emits. Whoever starts it keeps a reference until `finished`."""
 
     progress = Signal(int, int)
+    stage = Signal(str)  # what the job does now, when it says
     succeeded = Signal(object)
     failed = Signal(object)  # the exception
     cancelled = Signal()
@@ -81,11 +89,16 @@ class _Runnable(QRunnable):
         self.task = task
         self.job = job
 
+    def report(self, done: int, total: int, text: str | None = None) -> None:
+        if text is not None:
+            self.task.stage.emit(text)
+        self.task.progress.emit(done, total)
+
     def run(self) -> None:
         task = self.task
         try:
             try:
-                result = _run_quietly(self.job, task.progress.emit, task.is_cancelled)
+                result = _run_quietly(self.job, self.report, task.is_cancelled)
             except ImportCancelled:
                 task.cancelled.emit()
             except Exception as exc:  # reported to the window, which shows it as a message

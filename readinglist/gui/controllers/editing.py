@@ -39,6 +39,10 @@ READ_ONLY_MESSAGE = "This library is open read-only: nothing can be changed or i
 _SHOW_PROGRESS_AFTER_MS = 250  # quicker edits show nothing in the status bar
 
 
+def _no_progress(done: int, total: int, text: str | None = None) -> None:
+    """Nobody watches a change made while the window closes."""
+
+
 class EditController(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -101,7 +105,7 @@ class EditController(QObject):
             return command.work("do" if op == "redo" else "undo")
 
         if self._closing:  # the window is closing: here and now, nobody waits for a frame
-            self._finish(command, op, job(lambda _d, _t: None, lambda: False))
+            self._finish(command, op, job(_no_progress, lambda: False))
             return
         verb = {"apply": "", "undo": "Undoing: ", "redo": "Redoing: "}[op]
         task = Task(job)

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from readinglist.gui.icons import icon
 from readinglist.gui.worker import Task
@@ -20,6 +27,7 @@ class TaskProgress(QWidget):
         self.bar.setMaximumWidth(220)
         self.bar.setTextVisible(False)
         self.cancel_button = QPushButton(icon("mdi6.cancel"), "Cancel")
+        self.cancel_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.cancel_button.clicked.connect(self.cancel)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -45,6 +53,7 @@ class TaskProgress(QWidget):
         self.cancel_button.setEnabled(True)
         self.cancel_button.setToolTip(cancel_tip)
         task.progress.connect(self._progress)
+        task.stage.connect(self._stage)
         task.finished.connect(self._finished)
         if delay_ms:
             self._reveal.start(delay_ms)
@@ -63,8 +72,12 @@ class TaskProgress(QWidget):
     def _progress(self, done: int, total: int) -> None:
         if self.sender() is not self._task:
             return
-        self.bar.setRange(0, max(total, 1))
+        self.bar.setRange(0, max(total, 0))  # 0 to 0: busy, for work of unknown length
         self.bar.setValue(done)
+
+    def _stage(self, text: str) -> None:
+        if self.sender() is self._task and self.cancel_button.isEnabled():
+            self.label.setText(text)
 
     def _finished(self) -> None:
         if self.sender() is not self._task:
