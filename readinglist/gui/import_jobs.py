@@ -56,14 +56,22 @@ class ImportPreview:
     year: int | None
     errors: list[str] = field(default_factory=list)  # one sentence per file left out
     list_names: list[str] = field(default_factory=list)  # the library's reading lists
+    _counts: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def listings(self) -> list[ListingText]:
         """The listings that parsed (the ones a new year, or a second drop, starts from)."""
         return [item.listing for item in self.parsed]
 
-    def count(self, *markers: str) -> int:
-        return sum(1 for row in self.rows if row.marker in markers)
+    @property
+    def counts(self) -> dict[str, int]:
+        """Rows per marker ("new", "present", "duplicate"), counted once."""
+        if not self._counts:
+            for marker in ("new", "present", "duplicate"):
+                self._counts[marker] = 0
+            for row in self.rows:
+                self._counts[row.marker] += 1
+        return self._counts
 
     @property
     def page_year(self) -> int:
@@ -148,9 +156,11 @@ def build_preview(
         notes.extend(f"{prefix}{warning}" for warning in result.warnings)
         if summary.same_file_seen_before:
             notes.append(f"{listing.name} was imported before.")
-    return ImportPreview(
+    preview = ImportPreview(
         parsed, rows, notes, year, [*errors, *parse_errors], [n.name for n in library.lists()]
     )
+    _ = preview.counts  # counted here, in the background
+    return preview
 
 
 class _DropIdentities:

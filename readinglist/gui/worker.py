@@ -4,8 +4,8 @@
     task.succeeded.connect(...)           # connect first ...
     task.start()                          # ... then start, so no report can be missed
 
-The job runs in the global thread pool; the task's signals arrive on the GUI thread. Jobs get
-plain callbacks and never see a widget.
+The job runs on one of a few worker threads; the task's signals arrive on the GUI thread. Jobs
+get plain callbacks and never see a widget.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QCoreApplication,
     QEventLoop,
     QObject,
-    QRunnable,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -65,16 +64,12 @@ class Task(QObject):
 
     def start(self) -> None:
         runnable = _Runnable(self, self._job)
-        _RUNNING.add(runnable)
         # When the GUI thread wants the GIL (to paint, say) a busy worker hands it over after
         # the switch interval: 5 ms by default, paid for every Python call a paint makes.
         if sys.getswitchinterval() > _SWITCH_INTERVAL:
             sys.setswitchinterval(_SWITCH_INTERVAL)
-        pool = QThreadPool.globalInstance()
-        # One thread per core is too few: a keystroke's query must not wait behind an import
-        # and a refresh (the threads mostly wait on SQLite, which lets go of the GIL).
-        pool.setMaxThreadCount(max(pool.maxThreadCount(), _MIN_THREADS))
-        pool.start(runnable)
+        with _LOCK:
+            _PENDING.add(_pool().submit(runnable.run))
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -83,9 +78,8 @@ class Task(QObject):
         return self._cancel.is_set()
 
 
-class _Runnable(QRunnable):
+class _Runnable:
     def __init__(self, task: Task, job: Job) -> None:
-        super().__init__()
         self.task = task
         self.job = job
 
@@ -109,8 +103,6 @@ class _Runnable(QRunnable):
             task.finished.emit()
         except RuntimeError:
             pass  # the task went away (the app is quitting): nobody is left to tell
-        finally:
-            _RUNNING.discard(self)
 
 
 def _run_quietly(job: Job, progress: Progress, cancelled: Cancelled) -> Any:
@@ -130,14 +122,31 @@ def _run_quietly(job: Job, progress: Progress, cancelled: Cancelled) -> Any:
                 gc.freeze()
 
 
-# Runnables between start and end. The pool holds only the C++ side; without this reference
-# Python may collect the wrapper first, and the pool then runs an empty QRunnable.
-_RUNNING: set[_Runnable] = set()
+# Python's executor, not QThreadPool: handing a job to QThreadPool.start took the GUI thread
+# ~4 ms (it waited for the GIL the woken worker had just taken); submit() only queues it.
+# A few threads: a keystroke's query must not wait behind an import and a refresh (they
+# mostly wait on SQLite, which lets go of the GIL).
+_LOCK = threading.Lock()
+_EXECUTOR: ThreadPoolExecutor | None = None
+_PENDING: set[Future[None]] = set()
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _EXECUTOR
+    if _EXECUTOR is None:
+        _EXECUTOR = ThreadPoolExecutor(_MIN_THREADS, thread_name_prefix="readinglist-worker")
+    _PENDING.difference_update([future for future in _PENDING if future.done()])
+    return _EXECUTOR
 
 
 def wait_for_background_work(msecs: int = 30000) -> bool:
     """Block until every background job is done (closing the window, tests)."""
-    return QThreadPool.globalInstance().waitForDone(msecs)
+    with _LOCK:
+        pending = list(_PENDING)
+    done, not_done = wait(pending, timeout=msecs / 1000)
+    with _LOCK:
+        _PENDING.difference_update(done)
+    return not not_done
 
 
 def run_until(condition: Callable[[], bool], msecs: int = 30000) -> bool:

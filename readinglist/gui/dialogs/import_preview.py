@@ -61,10 +61,17 @@ class ImportPreviewDialog(QDialog):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        for column in (MARKER, LINE, FILE):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        # Column widths from the first screenful, not from 30,000 rows.
-        header.setResizeContentsPrecision(200)
+        # Widths from the longest possible text, not measured over 30,000 rows (which asked
+        # the model for 15,000 cells on opening).
+        metrics = self.table.fontMetrics()
+        names = [item.listing.name for item in preview.parsed] or ["pasted text"]
+        for column, text in (
+            (MARKER, "Possible duplicate"),
+            (LINE, "Line 000000"),
+            (FILE, max(names, key=len)),
+        ):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, min(metrics.horizontalAdvance(text) + 24, 320))
 
         self.warnings = QPlainTextEdit()
         self.warnings.setReadOnly(True)
@@ -168,8 +175,8 @@ class ImportPreviewDialog(QDialog):
         self.model.set_rows(preview.rows)
         self.warnings.setPlainText("\n".join(preview.notes))
         rows = len(preview.rows)
-        new, present = preview.count("new"), preview.count("present")
-        duplicates = preview.count("duplicate")
+        new, present = preview.counts["new"], preview.counts["present"]
+        duplicates = preview.counts["duplicate"]
         self.summary_label.setText(
             f"<b>{rows:,}</b> paper{'' if rows == 1 else 's'} found: "
             f"<b>{new + duplicates:,}</b> new"

@@ -76,8 +76,10 @@ class FilterBar(QWidget):
         self.edit.selectAll()
 
     def show_count(self, count: int, total: int, complete: bool = True) -> None:
-        self.error_label.hide()
-        self.edit.setStyleSheet("")
+        if not self.error_label.isHidden():
+            # Only when an error was shown: a style sheet change restyles the whole bar.
+            self.error_label.hide()
+            self.edit.setStyleSheet("")
         if not complete:
             # The first rows are shown; the rest of the list is still being read.
             self.count_label.setText(f"{count:,}+ of {total:,}")
