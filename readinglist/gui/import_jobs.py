@@ -28,6 +28,12 @@ from readinglist.importers import (
     parse_listing,
     read_listing,
 )
+from readinglist.importers.elsewhere import (
+    ListingReadElsewhere,
+    big_file,
+    parse_elsewhere,
+    unread,
+)
 
 Cancelled = Callable[[], bool]
 
@@ -96,6 +102,9 @@ def read_files(
     errors: list[str] = []
     for path in files:
         _check(cancelled)
+        if big_file(path):
+            listings.append(unread(path))  # read where it is parsed, in a child process
+            continue
         progress(0, 0, f"Reading {path.name}…")
         try:
             listings.append(read_listing(path))
@@ -123,7 +132,14 @@ def build_preview(
         _check(cancelled)
         progress(0, 0, f"Parsing {listing.name}…")
         try:
-            parsed.append(ParsedListing(listing, parse_listing(listing, ParseOptions(year=year))))
+            if isinstance(listing, ListingReadElsewhere) and listing.path is not None:
+                digest = listing.digest or None  # a second parse: the file must not change
+                parsed.append(
+                    ParsedListing(*parse_elsewhere(listing.path, year, cancelled, digest))
+                )
+            else:
+                result = parse_listing(listing, ParseOptions(year=year))
+                parsed.append(ParsedListing(listing, result))
         except ListingError as exc:
             parse_errors.append(str(exc))
     notes.extend(parse_errors)

@@ -22,6 +22,7 @@ import readinglist.importers.base as importers_base
 from readinglist.core.library import Library
 from readinglist.core.query import SortSpec, parse_query
 from readinglist.core.records import ReadingStatus
+from readinglist.gui import import_jobs
 from readinglist.gui.main_window import MainWindow
 from readinglist.gui.models.paper_table import PaperTableModel
 from tests.conftest import HF_TEXT_SAMPLES
@@ -111,6 +112,10 @@ def test_a_big_drop_is_read_parsed_previewed_and_imported_in_the_background(
 ) -> None:
     threads = Threads()
     monkeypatch.setattr(importers_base, "parse_as", threads.wrap("parse", importers_base.parse_as))
+    # A page this big is read and parsed in a child process, started from a worker thread.
+    monkeypatch.setattr(
+        import_jobs, "parse_elsewhere", threads.wrap("parse", import_jobs.parse_elsewhere)
+    )
     monkeypatch.setattr(library, "import_result", threads.wrap("import", library.import_result))
     window = make_window(library)
     before = library.count()
