@@ -41,7 +41,7 @@ Cancelled = Callable[[], bool]
 Job = Callable[[Progress, Cancelled], Any]
 _MIN_THREADS = 4
 _SWITCH_INTERVAL = 0.00002  # seconds; costs nothing while only one thread wants the GIL
-_FREEZE_AFTER = 100_000  # objects a job left to the collector: beyond this, freeze them
+_FREEZE_AFTER = 20_000  # objects a job left to the collector: beyond this, freeze them
 
 
 class Task(QObject):
@@ -113,7 +113,7 @@ def _run_quietly(job: Job, progress: Progress, cancelled: Cancelled) -> Any:
     a worker. What a big job leaves alive (a preview's 30,000 rows, say) is then moved out of
     the collector's reach with gc.freeze(), or the GUI thread's next young collection would
     walk it all; cycles that are already garbage then stay (a few kilobytes, from a job that
-    allocated a hundred thousand objects)."""
+    allocated tens of thousands of objects)."""
     with collector_paused():
         try:
             return job(progress, cancelled)
