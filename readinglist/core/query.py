@@ -168,9 +168,7 @@ def _tokenize(text: str) -> list[_Token]:
             end = text.find('"', index + 1)
             if end == -1:
                 raise QueryError("a quotation mark is not closed", index)
-            tokens.append(
-                _Token("phrase", text[index + 1 : end], start, negated, field, index + 1)
-            )
+            tokens.append(_Token("phrase", text[index + 1 : end], start, negated, field, index + 1))
             index = end + 1
             continue
         end = index
