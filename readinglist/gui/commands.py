@@ -7,6 +7,7 @@ change is already done. Each command reports what it touched through `notify`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QUndoCommand
@@ -19,6 +20,7 @@ from readinglist.core.records import ReadingStatus
 Notify = Callable[[list[int], bool], None]
 
 _NOTES_ID = 1  # QUndoCommand.id for merging consecutive note edits
+NOTES_MERGE_SECONDS = 4.0
 
 
 class LibraryCommand(QUndoCommand):
@@ -169,13 +171,16 @@ class DeleteCommand(LibraryCommand):
 
 
 class NotesCommand(LibraryCommand):
-    """A note edit; consecutive saves of the same paper's note merge into one undo step."""
+    """A note edit. Saves of the same paper's note while typing (each less than
+    NOTES_MERGE_SECONDS after the previous one) merge into one undo step; a pause starts
+    another, as in a text editor."""
 
     def __init__(self, library: Library, notify: Notify, paper_id: int, old: str, new: str) -> None:
         super().__init__("Edit notes", library, notify)
         self.paper_id = paper_id
         self.old = old
         self.new = new
+        self.saved_at = time.monotonic()
 
     def id(self) -> int:
         return _NOTES_ID
@@ -183,7 +188,10 @@ class NotesCommand(LibraryCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, NotesCommand) or other.paper_id != self.paper_id:
             return False
+        if other.saved_at - self.saved_at > NOTES_MERGE_SECONDS:
+            return False
         self.new = other.new
+        self.saved_at = other.saved_at
         return True
 
     def _do(self) -> None:

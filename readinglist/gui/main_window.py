@@ -35,11 +35,14 @@ from readinglist.gui.models.sidebar import KEY_ROLE, NAME, SidebarModel
 from readinglist.gui.settings import Settings
 from readinglist.gui.widgets.filter_bar import FilterBar
 from readinglist.gui.widgets.paper_table import PaperTableView
-from readinglist.gui.widgets.reading_pane import ReadingPane
+from readinglist.gui.widgets.reading_pane import SELECTION_TITLES, ReadingPane
 from readinglist.gui.widgets.sidebar import SidebarView
 from readinglist.gui.worker import wait_for_background_work
 
 EMPTY_TEXT = "Drop saved pages here, or File ▸ Import…"
+# Up to this many selected papers are read whole to show the status, rating and tags they
+# share; beyond, only the first titles are read and the shared values are left blank.
+SHARED_VALUES_LIMIT = 500
 
 
 class MainWindow(QMainWindow):
@@ -184,7 +187,16 @@ class MainWindow(QMainWindow):
 
     # ================================================================ selection and pane
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show_selection()
+
+    def _show_selection(self) -> None:
         ids = self.table.selected_ids()
+        if len(ids) > 1:
+            # The first few for their titles; all of them (when not too many) for the values
+            # they share, which the pane's editors show.
+            shown = ids if len(ids) <= SHARED_VALUES_LIMIT else ids[:SELECTION_TITLES]
+            self.pane.show_papers(self.library.get_many(shown, relations=False), ids)
+            return
         current = self.table.current_id()
         if current not in ids:
             current = ids[0] if ids else None
@@ -222,6 +234,8 @@ class MainWindow(QMainWindow):
                 self._show_count(self.model.rowCount(), True)
         else:
             self.model.forget(ids)
+        if self.pane.selected_ids and not set(ids).isdisjoint(self.pane.selected_ids):
+            self._show_selection()  # several papers shown: their shared values again
         record = self.pane.record
         if record is not None and record.id in ids:
             still = self.library.get_many([record.id])

@@ -39,9 +39,21 @@ class EditController(QObject):
         pane.status_chosen.connect(self._pane_status)
         pane.rating_chosen.connect(self._pane_rating)
         pane.tags_edited.connect(self._pane_tags)
+        pane.tags_changed_for_all.connect(self._pane_tags_for_all)
         pane.notes_edited.connect(self._pane_notes)
         window.sidebar.papers_dropped.connect(self.add_to_list)
         window.table.doubleClicked.connect(lambda _index: self.open_link())
+
+    def undo(self) -> None:
+        """Edit ▸ Undo, wherever the focus is: a note being typed is saved first, so it is
+        what gets undone (one history for the notes box and the table)."""
+        self.window.pane.save_notes()
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.window.pane.save_notes()
+        if self.undo_stack.canRedo():  # typing after an undo ends what could be redone
+            self.undo_stack.redo()
 
     def run(self, command: LibraryCommand) -> bool:
         """Apply a change and put it on the undo stack; a UserError is shown, nothing pushed."""
@@ -70,20 +82,30 @@ class EditController(QObject):
         if ids:
             self.run(SetRatingCommand(self.library, self.window.notify, ids, rating))
 
-    # The pane's editors change the paper the pane shows; keys and menus change the selection.
+    # The pane's editors change the papers the pane shows (one, or every selected one); keys
+    # and menus change the selection.
     def _pane_status(self, status: str) -> None:
-        record = self.window.pane.record
-        if record is not None:
-            self.run(
-                SetStatusCommand(
-                    self.library, self.window.notify, [record.id], ReadingStatus(status)
-                )
-            )
+        ids = self.window.pane.target_ids()
+        if ids:
+            self.run(SetStatusCommand(self.library, self.window.notify, ids, ReadingStatus(status)))
 
     def _pane_rating(self, rating: int) -> None:
-        record = self.window.pane.record
-        if record is not None:
-            self.run(SetRatingCommand(self.library, self.window.notify, [record.id], rating))
+        ids = self.window.pane.target_ids()
+        if ids:
+            self.run(SetRatingCommand(self.library, self.window.notify, ids, rating))
+
+    def _pane_tags_for_all(self, added: list[str], removed: list[str]) -> None:
+        ids = self.window.pane.target_ids()
+        if not ids:
+            return
+        gone = {name.lower() for name in removed}
+        after = {
+            r.id: [t for t in r.tags if t.lower() not in gone] + added
+            for r in self.library.get_many(ids, relations=False)
+        }
+        self.run(
+            SetTagsCommand(self.library, self.window.notify, after, f"Tags of {len(ids)} papers")
+        )
 
     def _pane_tags(self, names: list[str]) -> None:
         record = self.window.pane.record

@@ -99,12 +99,17 @@ class WindowMenus(QObject):
             "Put the selected papers on the clipboard as Markdown",
         )
         self.quit_action = self._action("&Quit", window.close, "mdi6.exit-to-app", std.Quit)
-        self.undo_action = editor.undo_stack.createUndoAction(window, "&Undo")
-        self.undo_action.setShortcut(QKeySequence(std.Undo))
-        self.undo_action.setIcon(icon("mdi6.undo"))
-        self.redo_action = editor.undo_stack.createRedoAction(window, "&Redo")
-        self.redo_action.setShortcut(QKeySequence(std.Redo))
-        self.redo_action.setIcon(icon("mdi6.redo"))
+        self.undo_action = _history_action(window, "&Undo", editor.undo, std.Undo, "mdi6.undo")
+        self.redo_action = _history_action(window, "&Redo", editor.redo, std.Redo, "mdi6.redo")
+        stack = editor.undo_stack
+        self.undo_action.setEnabled(stack.canUndo())
+        self.redo_action.setEnabled(stack.canRedo())
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        # A note being typed is undoable before it is saved (Undo saves it first).
+        window.pane.notes_pending.connect(lambda: self.undo_action.setEnabled(True))
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        stack.undoTextChanged.connect(lambda text: _name_step(self.undo_action, "&Undo", text))
+        stack.redoTextChanged.connect(lambda text: _name_step(self.redo_action, "&Redo", text))
         window.addAction(self.undo_action)
         window.addAction(self.redo_action)
         self.find_action = self._action("&Find", window.filter_bar.focus, "mdi6.magnify", std.Find)
@@ -312,3 +317,23 @@ class WindowMenus(QObject):
         menu.addAction(self.open_action)
         menu.addAction(self.delete_action)
         menu.exec(window.table.viewport().mapToGlobal(position))
+
+
+def _history_action(
+    window: MainWindow,
+    text: str,
+    slot: Callable[[], None],
+    key: QKeySequence.StandardKey,
+    glyph: str,
+) -> QAction:
+    """Undo or Redo: through the edit controller (which saves a note being typed first),
+    named after the step it would take, like QUndoStack's own actions."""
+    action = QAction(icon(glyph), text, window)
+    action.setShortcuts(key)  # every platform binding: Ctrl+Y and Ctrl+Shift+Z both redo
+    action.triggered.connect(lambda _checked=False: slot())
+    return action
+
+
+def _name_step(action: QAction, text: str, step: str) -> None:
+    action.setText(f"{text} {step}" if step else text)
+    action.setToolTip(action.text().replace("&", ""))
