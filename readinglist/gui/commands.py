@@ -133,13 +133,18 @@ class ListCommand(LibraryCommand):
         super().__init__(f"{verb} {_plural(len(ids), 'paper')} {where} “{name}”", library, notify)
         self.name = name
         self.add = add
-        members = set(library.list_paper_ids(name))
+        order = library.list_paper_ids(name)
+        members = set(order)
         # Only what actually changes is undone: papers already in the list stay in it.
         self.ids = [i for i in ids if (i not in members) == add]
+        # Undoing a removal puts the papers back where they were, not at the end.
+        self.order_before = order if not add else []
 
     def _add(self) -> None:
         if self.ids:
             self.library.add_to_list(self.name, self.ids)
+            if self.order_before:
+                self.library.move_in_list(self.name, self.order_before)
         self.notify(self.ids, True)
 
     def _remove(self) -> None:
@@ -152,6 +157,33 @@ class ListCommand(LibraryCommand):
 
     def _undo(self) -> None:
         self._remove() if self.add else self._add()
+
+
+class ReorderListCommand(LibraryCommand):
+    """Give a reading list a new order (the same papers); undo gives back the old one."""
+
+    def __init__(
+        self,
+        library: Library,
+        notify: Notify,
+        name: str,
+        before: Sequence[int],
+        after: Sequence[int],
+        moved: Sequence[int],
+    ) -> None:
+        super().__init__(f"Move {_plural(len(moved), 'paper')} in “{name}”", library, notify)
+        self.name = name
+        self.before = list(before)
+        self.after = list(after)
+        self.moved = list(moved)
+
+    def _do(self) -> None:
+        self.library.move_in_list(self.name, self.after)
+        self.notify(self.moved, True)
+
+    def _undo(self) -> None:
+        self.library.move_in_list(self.name, self.before)
+        self.notify(self.moved, True)
 
 
 class DeleteCommand(LibraryCommand):

@@ -121,11 +121,16 @@ class MainWindow(QMainWindow):
         text = self.filter_bar.text() if query is None else query
         entry = self.sidebar_model.entry(self.sidebar_key)
         scope = entry.scope_sql if entry is not None else None
+        # A reading list shows its papers in its own order (export's and `list show`'s).
+        list_name = entry.name if entry is not None and entry.kind == "list" else None
         try:
-            self.model.search(text, scope, wait=wait)
+            self.model.search(text, scope, wait=wait, list_name=list_name)
         except QueryError as exc:
             self.filter_bar.show_error(f"{exc.reason} (at character {exc.position + 1})")
             return False
+        in_list_order = self.model.list_name is not None
+        self.table.set_list_order(in_list_order)
+        self.menus.set_list_order(in_list_order)
         self.stack.setCurrentIndex(1 if self._total else 0)
         if not self._total and self.focusWidget() is self.table:
             self.empty_label.setFocus()
@@ -142,7 +147,12 @@ class MainWindow(QMainWindow):
         return entry.name if entry is not None and entry.kind == "list" else None
 
     def _show_count(self, count: int, complete: bool) -> None:
-        self.filter_bar.show_count(count, self._total, complete)
+        # Out of what the sidebar's entry holds (a list's 4, not the library's 765).
+        entry = self.sidebar_model.entry(self.sidebar_key)
+        total = self._total
+        if entry is not None and entry.kind != "all" and entry.count is not None:
+            total = entry.count
+        self.filter_bar.show_count(count, total, complete)
 
     def _remember_selection(self) -> None:
         if self._pending_selection is None:

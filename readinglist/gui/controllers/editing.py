@@ -17,6 +17,7 @@ from readinglist.gui.commands import (
     ListAdminCommand,
     ListCommand,
     NotesCommand,
+    ReorderListCommand,
     SavedSearchCommand,
     SetRatingCommand,
     SetStatusCommand,
@@ -42,6 +43,7 @@ class EditController(QObject):
         pane.tags_changed_for_all.connect(self._pane_tags_for_all)
         pane.notes_edited.connect(self._pane_notes)
         window.sidebar.papers_dropped.connect(self.add_to_list)
+        window.table.reorder_requested.connect(self.reorder)
         window.table.doubleClicked.connect(lambda _index: self.open_link())
 
     def undo(self) -> None:
@@ -140,6 +142,43 @@ class EditController(QObject):
     def remove_from_list(self, name: str, ids: Sequence[int]) -> None:
         if ids:
             self.run(ListCommand(self.library, self.window.notify, name, ids, add=False))
+
+    # ---------------------------------------------------------------- a reading list's order
+    def move_selected(self, step: int) -> None:
+        """Ctrl+Up / Ctrl+Down: the selected papers one row up (-1) or down (+1) in the list
+        shown; a block that reaches the top or bottom stays there."""
+        window = self.window
+        shown = list(window.model.ids)
+        chosen = set(window.table.selected_ids())
+        if not chosen or window.model.list_name is None:
+            return
+        order = shown if step < 0 else shown[::-1]
+        for index in range(1, len(order)):
+            if order[index] in chosen and order[index - 1] not in chosen:
+                order[index - 1], order[index] = order[index], order[index - 1]
+        self._give_order(order if step < 0 else order[::-1], [i for i in shown if i in chosen])
+
+    def reorder(self, moved: Sequence[int], before_row: int) -> None:
+        """Papers dragged within the list's view, dropped before `before_row`."""
+        shown = list(self.window.model.ids)
+        moving = set(moved)
+        staying = [i for i in shown[:before_row] if i not in moving]
+        rest = [i for i in shown[before_row:] if i not in moving]
+        block = [i for i in shown if i in moving]
+        self._give_order(staying + block + rest, block)
+
+    def _give_order(self, shown_order: list[int], moved: list[int]) -> None:
+        """The table's rows in this new order: the papers a filter hides keep their places."""
+        window = self.window
+        name = window.model.list_name
+        if name is None or not moved or shown_order == list(window.model.ids):
+            return
+        before = self.library.list_paper_ids(name)
+        shown = set(shown_order)
+        placed = iter(shown_order)
+        after = [next(placed) if paper_id in shown else paper_id for paper_id in before]
+        if self.run(ReorderListCommand(self.library, window.notify, name, before, after, moved)):
+            window.select_ids(moved)
 
     def delete_selected(self) -> None:
         ids = self._target_ids()

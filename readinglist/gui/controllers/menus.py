@@ -112,6 +112,23 @@ class WindowMenus(QObject):
         stack.redoTextChanged.connect(lambda text: _name_step(self.redo_action, "&Redo", text))
         window.addAction(self.undo_action)
         window.addAction(self.redo_action)
+        self.move_up_action = self._action(
+            "Move &Up in List",
+            lambda: editor.move_selected(-1),
+            "mdi6.arrow-up",
+            "Ctrl+Up",
+            "Move the selected papers up in the reading list (or drag them)",
+            table_only=True,
+        )
+        self.move_down_action = self._action(
+            "Move Do&wn in List",
+            lambda: editor.move_selected(1),
+            "mdi6.arrow-down",
+            "Ctrl+Down",
+            "Move the selected papers down in the reading list (or drag them)",
+            table_only=True,
+        )
+        self.set_list_order(False)
         self.find_action = self._action("&Find", window.filter_bar.focus, "mdi6.magnify", std.Find)
         self.find_action.setShortcuts([QKeySequence(std.Find), QKeySequence("Ctrl+L")])
         self.select_all_action = self._action(
@@ -216,6 +233,8 @@ class WindowMenus(QObject):
         paper.addAction(self.tag_action)
         self.list_menu = paper.addMenu(icon("mdi6.playlist-plus"), "Add to &List")
         self.list_menu.aboutToShow.connect(self._fill_list_menu)
+        paper.addAction(self.move_up_action)
+        paper.addAction(self.move_down_action)
         paper.addSeparator()
         paper.addAction(self.open_action)
         paper.addAction(self.delete_action)
@@ -248,6 +267,12 @@ class WindowMenus(QObject):
                 toolbar.addSeparator()
             for action in group:
                 toolbar.addAction(action)
+
+    def set_list_order(self, in_list_order: bool) -> None:
+        """The table shows a reading list in its own order: its papers can be moved."""
+        editable = in_list_order and not self.window.library.read_only
+        self.move_up_action.setEnabled(editable)
+        self.move_down_action.setEnabled(editable)
 
     def enter_read_only(self) -> None:
         """Switch off everything that would change the library, so nothing offers an edit
@@ -313,6 +338,9 @@ class WindowMenus(QObject):
             menu.addAction(icon("mdi6.playlist-remove"), f"Remove from “{name}”").triggered.connect(
                 lambda: window.editor.remove_from_list(name, window.table.selected_ids())
             )
+            if self.move_up_action.isEnabled():
+                menu.addAction(self.move_up_action)
+                menu.addAction(self.move_down_action)
         menu.addSeparator()
         menu.addAction(self.open_action)
         menu.addAction(self.delete_action)
