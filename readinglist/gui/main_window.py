@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -33,6 +33,7 @@ from readinglist.gui.dialogs.about import AboutDialog
 from readinglist.gui.models.paper_table import COLUMN_COUNT, PaperTableModel
 from readinglist.gui.models.sidebar import KEY_ROLE, NAME, SidebarModel
 from readinglist.gui.settings import Settings
+from readinglist.gui.widgets.drop_overlay import DropOverlay
 from readinglist.gui.widgets.filter_bar import FilterBar
 from readinglist.gui.widgets.paper_table import PaperTableView
 from readinglist.gui.widgets.reading_pane import SELECTION_TITLES, ReadingPane
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
 
         self.empty_label = QLabel(EMPTY_TEXT)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)  # its big words never set the window's width
         self.empty_label.setStyleSheet("font-size: 18px; color: #808080;")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_label)
@@ -91,7 +93,11 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([240, 700, 440])
+        # Dragging the sidebar narrower stops where its names still show (View hides it).
+        self.splitter.setCollapsible(0, False)
         self.setCentralWidget(self.splitter)
+        # Shown over the whole window while files are dragged over it.
+        self.drop_overlay = DropOverlay(self)
 
         # --- controllers (the menus last: their actions call the others)
         self.importer = ImportController(self)
@@ -128,6 +134,7 @@ class MainWindow(QMainWindow):
         except QueryError as exc:
             self.filter_bar.show_error(f"{exc.reason} (at character {exc.position + 1})")
             return False
+        self.filter_bar.clear_error()
         in_list_order = self.model.list_name is not None
         self.table.set_list_order(in_list_order)
         self.menus.set_list_order(in_list_order)
@@ -273,12 +280,19 @@ class MainWindow(QMainWindow):
         return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._local_files(event) and not self.library.read_only:
+        files = self._local_files(event)
+        if files and not self.library.read_only:
             event.acceptProposedAction()
+            self.drop_overlay.show_for(len(files))
         else:
             event.ignore()
 
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.drop_overlay.hide()
+        super().dragLeaveEvent(event)
+
     def dropEvent(self, event: QDropEvent) -> None:
+        self.drop_overlay.hide()
         paths = self._local_files(event)
         if not paths:
             event.ignore()
@@ -303,7 +317,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def query_help(self) -> None:
-        self.show_message("Query Syntax", self.filter_bar.edit.toolTip())
+        self.show_message("Query Syntax", self.filter_bar.help_text())
 
     # ================================================================ session
     def _restore(self) -> None:
@@ -347,10 +361,20 @@ class MainWindow(QMainWindow):
         s.selected_ids = (self._pending_selection or self.table.selected_ids())[:100]
         s.sync()
 
+    def _fit_panes(self) -> None:
+        """First start, no sizes saved: share the width out, the table getting the most and
+        the sidebar no more than its names need (800 px wide works as 1920 does)."""
+        width = self.splitter.width()
+        sidebar = max(self.sidebar.minimumWidth(), min(240, width // 5))
+        pane = max(self.pane.minimumSizeHint().width(), min(440, width * 3 // 10))
+        self.splitter.setSizes([sidebar, max(0, width - sidebar - pane), pane])
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
+            if len(self.settings.splitter_sizes) != 3:
+                self._fit_panes()
             # What start-up built lives as long as the window: keep it out of the collector's
             # sweeps, which otherwise land in the middle of a keystroke now and then.
             gc.freeze()

@@ -134,19 +134,20 @@ class ReadingPane(QWidget):
         self._save_timer.setInterval(NOTES_SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_notes)
 
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Status:"))
-        row.addWidget(self.status)
-        row.addWidget(QLabel("Rating:"))
-        row.addWidget(self.rating)
-        row.addStretch(1)
-        row.addWidget(self.saved_label)
+        # Status and rating on one line when there is room, one each when the pane is narrow
+        # (a small window keeps its table).
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status)
+        status_row.addStretch(1)
+        status_row.addWidget(self.saved_label)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.addRow("Status:", status_row)
+        form.addRow("Rating:", self.rating)
         form.addRow("Tags:", self.tags)
         editor = QWidget()
         editor_layout = QVBoxLayout(editor)
         editor_layout.setContentsMargins(0, 0, 0, 0)
-        editor_layout.addLayout(row)
         editor_layout.addLayout(form)
         editor_layout.addWidget(self.notes, 1)
 
