@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QProgressBar, QPushButton
+from PySide6.QtWidgets import QProgressBar, QPushButton
 
 from readinglist.core.errors import ListingError
 from readinglist.core.summary import ImportSummary
@@ -19,6 +19,7 @@ from readinglist.gui.dialogs.import_preview import (
     ImportRequest,
     parse_all,
 )
+from readinglist.gui.file_dialogs import open_file_names
 from readinglist.gui.icons import icon
 from readinglist.gui.widgets.import_summary import ImportSummaryLabel
 from readinglist.gui.worker import Task
@@ -53,9 +54,7 @@ class ImportController(QObject):
         window.statusBar().addPermanentWidget(self.cancel_button)
 
     def import_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self.window, "Import Listing Pages", "", LISTING_FILTER
-        )
+        paths = open_file_names(self.window, "Import Listing Pages", "", LISTING_FILTER)
         if paths:
             self.import_paths([Path(p) for p in paths])
 

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -39,6 +38,7 @@ from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.exporters.bibtex import export_bibtex
 from readinglist.exporters.markdown import AbstractMode, GroupBy, export_markdown
+from readinglist.gui.file_dialogs import save_file_name
 from readinglist.gui.icons import icon
 from readinglist.gui.worker import Task
 
@@ -397,19 +397,11 @@ class ExportDialog(QDialog):
         name = default_file_name(self.source.file_stem, export_format)
         start = ExportDialog.last_directory or Path.home()
         other: ExportFormat = "markdown" if export_format == "bibtex" else "bibtex"
+        # Both formats offered, the chosen one first; the name's extension decides (write).
         filters = ";;".join((FILTERS[export_format], FILTERS[other], ALL_FILES))
-        chosen, chosen_filter = QFileDialog.getSaveFileName(
-            self, "Export", str(start / name), filters, FILTERS[export_format]
-        )
-        if not chosen:
-            return
-        path = Path(chosen)
-        if not path.suffix:
-            # No extension typed: the filter picked in the file dialog decides.
-            for candidate, text in FILTERS.items():
-                if chosen_filter == text:
-                    path = path.with_suffix(EXTENSIONS[candidate])
-        self.write(path)
+        chosen = save_file_name(self, "Export", str(start / name), filters)
+        if chosen:
+            self.write(Path(chosen))
 
     def write(self, path: Path) -> None:
         """Write the whole export to `path` in the background; `saved` follows.
