@@ -100,8 +100,12 @@ class ImportPreviewDialog(QDialog):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        for column in (MARKER, LINE, FILE):
+        for column in (MARKER, LINE):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # File names can be long: the titles keep the room (the whole name is the tooltip).
+        header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(FILE, self.fontMetrics().averageCharWidth() * 24)
+        self.table.setWordWrap(False)
         # Click a header to sort; the marker column brings possible duplicates to the top.
         # No sort indicator until then: the rows start in page order.
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -183,6 +187,8 @@ class ImportPreviewDialog(QDialog):
             if summary.same_file_seen_before:
                 notes.append(f"{listing.name} was imported before.")
         self.model.set_rows(rows)
+        # One file: its name is in the window title; the column would only repeat it.
+        self.table.setColumnHidden(FILE, len(self.parsed) < 2)
         self.warnings.setPlainText("\n".join(notes))
         new, present = self.model.count("new"), self.model.count("present")
         duplicates = self.model.count("duplicate")

@@ -176,6 +176,8 @@ class ImportPreviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == LINE and row.column is not None:
                 return f"line {row.line}, column {row.column:,} of {row.file_name}"
+            if column == FILE:
+                return row.file_name
             return row.detail or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == LINE:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
