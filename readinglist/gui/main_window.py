@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -273,7 +280,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================ drag and drop of files
     @staticmethod
-    def _local_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    def _local_files(event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> list[Path]:
         mime = event.mimeData()
         if not mime.hasUrls():
             return []
@@ -284,6 +291,13 @@ class MainWindow(QMainWindow):
         if files and not self.library.read_only:
             event.acceptProposedAction()
             self.drop_overlay.show_for(len(files))
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        # Over the sidebar or the table (which take only papers) files still land here.
+        if self._local_files(event) and not self.library.read_only:
+            event.acceptProposedAction()
         else:
             event.ignore()
 

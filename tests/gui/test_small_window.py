@@ -91,6 +91,9 @@ def test_files_dragged_over_the_window_are_highlighted(
     assert not overlay.isVisible()
     dialog = window.importer.preview_dialog
     assert dialog is not None
+    # The preview fits the screen (offscreen: 800×600), its buttons within reach.
+    free = dialog.screen().availableGeometry()
+    assert dialog.width() <= free.width() and dialog.height() <= free.height()
     dialog.reject()
     # Dragging something that is not a file shows nothing.
     mime = QMimeData()

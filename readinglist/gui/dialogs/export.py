@@ -38,6 +38,7 @@ from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.exporters.bibtex import export_bibtex
 from readinglist.exporters.markdown import AbstractMode, GroupBy, export_markdown
+from readinglist.gui.dialogs.sizing import fit_to_screen
 from readinglist.gui.file_dialogs import save_file_name
 from readinglist.gui.icons import icon
 from readinglist.gui.worker import Task
@@ -179,7 +180,7 @@ class ExportDialog(QDialog):
         self.task: Task | None = None
         self._writing: Path | None = None
         self.setWindowTitle("Export")
-        self.resize(960, 640)
+        fit_to_screen(self, 960, 640)
 
         # --- format
         self.markdown_button = QRadioButton("&Markdown")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from readinglist.core.entries import ParseResult
 from readinglist.core.errors import ListingError
 from readinglist.core.library import Library
+from readinglist.gui.dialogs.sizing import fit_to_screen
 from readinglist.gui.models.import_preview import (
     FILE,
     LINE,
@@ -87,7 +88,7 @@ class ImportPreviewDialog(QDialog):
         self.parsed: list[ParsedListing] = []
         names = ", ".join(listing.name for listing in self.listings)
         self.setWindowTitle(f"Import {names}")
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
 
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
