@@ -997,17 +997,16 @@ class Library:
         """Give the list exactly this order (the ids must be the list's members)."""
         with self._write() as c:
             list_id = self._list_id(c, name)
-            members = set(
-                c.execute(select(ListItem.paper_id).where(ListItem.list_id == list_id)).scalars()
-            )
-            if set(ordered_ids) != members or len(ordered_ids) != len(members):
+            where = ListItem.list_id == list_id
+            rows = c.execute(select(ListItem.paper_id, ListItem.position).where(where))
+            now = {paper_id: position for paper_id, position in rows}
+            if set(ordered_ids) != set(now) or len(ordered_ids) != len(now):
                 raise UserError("the new order must hold exactly the papers of the list")
-            for position, paper_id in enumerate(ordered_ids, 1):
-                c.execute(
-                    update(ListItem)
-                    .where(ListItem.list_id == list_id, ListItem.paper_id == paper_id)
-                    .values(position=position)
-                )
+            # Only the papers whose place changes are written (one moved up: two rows).
+            moved = [{"paper": p, "to": n} for n, p in enumerate(ordered_ids, 1) if now[p] != n]
+            if moved:
+                at = ListItem.paper_id == bindparam("paper")
+                c.execute(update(ListItem).where(where, at).values(position=bindparam("to")), moved)
 
     def list_paper_ids(self, name: str) -> list[int]:
         with self._read() as c:
