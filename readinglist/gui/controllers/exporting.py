@@ -64,7 +64,12 @@ class ExportController(QObject):
 
     def _export_saved(self, result: ExportResult) -> None:
         self.window.settings.export_format = result.format
-        self.window.statusBar().showMessage(result.message(), 15000)
+        bar = self.window.statusBar()
+        # A long path is elided in its middle: the folder's start and the file name show.
+        text = bar.fontMetrics().elidedText(
+            result.message(), Qt.TextElideMode.ElideMiddle, max(bar.width() - 24, 100)
+        )
+        bar.showMessage(text, 15000)
 
     def copy_selection(self, export_format: Literal["markdown", "bibtex"]) -> None:
         """Put the selected papers' export on the clipboard (BibTeX keys are issued first)."""
