@@ -34,8 +34,8 @@ def make_list(library: Library, count: int = 7) -> list[int]:
 
 
 def open_dialog(qtbot: QtBot, window: MainWindow) -> ExportDialog:
-    window.export_action.trigger()
-    dialog = window.export_dialog
+    window.menus.export_action.trigger()
+    dialog = window.exporter.export_dialog
     assert dialog is not None
     qtbot.waitExposed(dialog)
     return dialog
@@ -82,7 +82,7 @@ def test_export_a_reading_list_as_bibtex_writes_every_entry_in_list_order(
     stored = [record.citation_key for record in library.get_many(ids, relations=False)]
     assert all(stored)  # issued and stored before writing
     assert [entry.key for entry in parsed.entries] == stored
-    qtbot.waitUntil(lambda: window.export_dialog is None)
+    qtbot.waitUntil(lambda: window.exporter.export_dialog is None)
     assert str(out) in window.statusBar().currentMessage()
     assert f"{len(ids)} entries" in window.statusBar().currentMessage()
 
@@ -169,7 +169,7 @@ def test_a_failed_write_is_one_sentence_in_the_dialog(
     message = dialog.error_label.text()
     assert message.startswith("Could not write refs.md")
     assert "\n" not in message and "Traceback" not in message
-    assert window.export_dialog is dialog  # still open, Save… can be tried again
+    assert window.exporter.export_dialog is dialog  # still open, Save… can be tried again
     assert dialog.save_button.isEnabled()
     dialog.reject()
 
@@ -202,14 +202,54 @@ def test_copy_as_markdown_and_nothing_selected(
     chosen = list(window.model.ids[:2])
     window.select_ids([])
     QGuiApplication.clipboard().setText("before")
-    window.copy_markdown_action.trigger()
+    window.menus.copy_markdown_action.trigger()
     assert QGuiApplication.clipboard().text() == "before"
     assert "Select papers" in window.statusBar().currentMessage()
     window.select_ids(chosen)
-    window.copy_markdown_action.trigger()
+    window.menus.copy_markdown_action.trigger()
     shown = plain_text(QGuiApplication.clipboard().text())
     for record in library.get_many(chosen, relations=False):
         assert " ".join(record.title.split()) in shown
     assert window.statusBar().currentMessage() == "Copied 2 papers as Markdown"
-    assert window.copy_markdown_action.shortcut().toString() == "Ctrl+Shift+M"
-    assert window.export_action.shortcut().toString() == "Ctrl+E"
+    assert window.menus.copy_markdown_action.shortcut().toString() == "Ctrl+Shift+M"
+    assert window.menus.export_action.shortcut().toString() == "Ctrl+E"
+
+
+def test_the_file_name_decides_the_format_and_the_dialog_remembers_it(
+    qtbot: QtBot,
+    window: MainWindow,
+    library: Library,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ids = make_list(library)
+    dialog = open_dialog(qtbot, window)
+    dialog.set_scope("list", LIST_NAME)
+    assert dialog.export_format() == "markdown"
+    # Markdown chosen, but the file is named .bib: BibTeX is written, and the window says so.
+    out = tmp_path / "refs.bib"
+    answer_save_dialog(monkeypatch, out)
+    with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert saved.args[0].format == "bibtex"
+    parsed = bibtexparser.parse_string(out.read_text(encoding="utf-8"))
+    assert not parsed.failed_blocks and len(parsed.entries) == len(ids)
+    qtbot.waitUntil(lambda: window.exporter.export_dialog is None)
+    message = window.statusBar().currentMessage()
+    assert "as BibTeX" in message and ".bib" in message
+
+    # The next export starts in the format last written, also after a restart.
+    again = open_dialog(qtbot, window)
+    assert again.export_format() == "bibtex" and again.options.currentIndex() == 1
+    again.reject()
+    assert window.settings.export_format == "bibtex"
+
+    # And the other way round: a .md name writes Markdown even with BibTeX chosen.
+    markdown = tmp_path / "notes.md"
+    answer_save_dialog(monkeypatch, markdown)
+    dialog = open_dialog(qtbot, window)
+    dialog.set_scope("list", LIST_NAME)
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert markdown.read_text(encoding="utf-8").startswith(f"# {LIST_NAME}")
+    assert "@misc{" not in markdown.read_text(encoding="utf-8")
