@@ -20,7 +20,7 @@ import pytest
 
 from readinglist.core.library import Library
 from tests.conftest import HF_TEXT_SAMPLES
-from tests.helpers import import_file
+from tests.helpers import import_file, sql_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = HF_TEXT_SAMPLES[2]
@@ -209,16 +209,8 @@ def test_a_killed_import_leaves_the_last_committed_state(tmp_path: Path) -> None
             assert process.stdout.readline().strip() == "committed"
         process.kill()
         process.communicate(timeout=60)
-        assert rows_of(library, "PRAGMA integrity_check") == [("ok",)]
-        assert rows_of(library, "SELECT count(*) FROM papers") == [(papers_after,)]
-        assert rows_of(library, "SELECT count(*) FROM papers_fts") == [(papers_after,)]
+        assert sql_rows(library, "PRAGMA integrity_check") == [("ok",)]
+        assert sql_rows(library, "SELECT count(*) FROM papers") == [(papers_after,)]
+        assert sql_rows(library, "SELECT count(*) FROM papers_fts") == [(papers_after,)]
         if stop_at == "halfway":
             assert digest(tmp_path) == before
-
-
-def rows_of(path: Path, sql: str) -> list[tuple[object, ...]]:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
