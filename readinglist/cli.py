@@ -303,6 +303,24 @@ def cmd_sources(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A command's parser. Where a query is positional (`search`, `export`), a word with one
+    leading "-" that is none of the command's own options (`-q`, `-o`) is part of the query, as
+    the query language's `-survey` promises; everywhere else parsing is argparse's own."""
+
+    query_words_may_start_with_dash = False
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        if (
+            self.query_words_may_start_with_dash
+            and arg_string.startswith("-")
+            and not arg_string.startswith("--")  # an unknown --option stays a usage error
+            and arg_string not in self._option_string_actions
+        ):
+            return None  # argparse's "not an option": a positional value
+        return super()._parse_optional(arg_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="readinglist",
@@ -319,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the window, wait for its first paint, exit 0 (checks an installation)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
     def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
@@ -386,6 +404,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("sources", cmd_sources, "the imported files")
     add_export_parser(commands)
+    for name in ("search", "export"):
+        query_parser = commands.choices[name]
+        assert isinstance(query_parser, CommandParser)
+        query_parser.query_words_may_start_with_dash = True
     return parser
 
 
