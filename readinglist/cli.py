@@ -230,9 +230,60 @@ def cmd_rate(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_note(library: Library, args: argparse.Namespace) -> int:
-    notes = sys.stdin.read() if args.text == "-" else args.text
+    notes = _stdin_text("the notes") if args.text == "-" else args.text
     library.set_notes(args.id, notes)
     return 0
+
+
+def _stdin_text(what: str) -> str:
+    """Standard input as UTF-8 text without NUL bytes, or one sentence saying where it is not."""
+    raw = sys.stdin.buffer.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise UserError(
+            f"{what} on standard input, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})"
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise UserError(f"{what} on standard input, line {line}: a NUL byte, which text never has")
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as text-mode stdin reads it
+
+
+# Arguments that name files: any bytes the system allows. Every other one is text to store or
+# search, and must be UTF-8 (Python keeps undecodable bytes as lone surrogates, which SQLite
+# cannot take).
+_PATH_ARGUMENTS = frozenset({"files", "output", "library"})
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    for name, value in vars(args).items():
+        if name in _PATH_ARGUMENTS:
+            continue
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and not _is_utf8(text):
+                shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                raise UserError(f"the argument {shown!r} is not UTF-8 text")
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _year(text: str) -> int:
+    """--year: a year a page could be from (its papers may fall in the year before)."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year") from None
+    if not 1000 <= year <= 9999:
+        raise argparse.ArgumentTypeError(f"{year} is not a year between 1000 and 9999")
+    return year
 
 
 def cmd_tag(library: Library, args: argparse.Namespace) -> int:
@@ -347,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = add("import", cmd_import, "import saved listing pages")
     sub.add_argument("files", nargs="+", metavar="FILE")
     sub.add_argument("--list", metavar="NAME", help="also add the papers to this reading list")
-    sub.add_argument("--year", type=int, metavar="YYYY", help="year of a text copy's page")
+    sub.add_argument("--year", type=_year, metavar="YYYY", help="year of a text copy's page")
     sub.add_argument("--dry-run", action="store_true", help="show what would happen; store nothing")
 
     sub = add("search", cmd_search, "search the library (see README for the query language)")
@@ -465,6 +516,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             smoke_test=args.smoke_test,
         )
     try:
+        _check_text_arguments(args)
         library = Library.open(args.library)
     except UserError as error:
         print(f"readinglist: {error}", file=sys.stderr)

@@ -265,3 +265,40 @@ def test_the_last_import_of_a_refused_file_left_nothing_behind(tmp_path: Path) -
     finally:
         check.close()
     assert re.search(r"In all: added 1 new papers?; library holds 1\.", done.stdout)
+
+
+# ------------------------------------------------------------------ text that is not UTF-8
+
+
+def test_arguments_and_notes_that_are_not_utf8_get_one_sentence(untouched: Path) -> None:
+    env = {**os.environ, "READINGLIST_LIBRARY": str(untouched)}
+
+    def run_bytes(*args: bytes, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+        command = [sys.executable.encode(), b"-m", b"readinglist.cli", *args]
+        return subprocess.run(command, input=stdin, capture_output=True, env=env, timeout=TIMEOUT)
+
+    for args in (
+        [b"search", b"caf\xe9"],
+        [b"tag", b"1", b"+caf\xe9"],
+        [b"list", b"create", b"\xff"],
+    ):
+        done = run_bytes(*args)
+        assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr
+        assert done.stderr.startswith(b"readinglist: the argument '")
+        assert done.stderr.endswith(b"' is not UTF-8 text\n")
+    done = run_bytes(b"note", b"1", b"-", stdin=b"fine\nnot \xff fine\n")
+    assert done.stderr == (
+        b"readinglist: the notes on standard input, line 2: not UTF-8 text (byte 0xff)\n"
+    )
+    done = run_bytes(b"note", b"1", b"-", stdin=b"a\n\x00b")
+    assert done.stderr == (
+        b"readinglist: the notes on standard input, line 2: a NUL byte, which text never has\n"
+    )
+    assert done.returncode == 1
+
+
+def test_a_year_out_of_range_is_bad_usage_not_a_traceback(untouched: Path) -> None:
+    for year in ("0", "99999", "-5", "twenty"):
+        done = run(untouched, "import", "--year", year, str(HF_TEXT_SAMPLES[1]))
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert "argument --year:" in done.stderr.splitlines()[-1]
