@@ -275,6 +275,22 @@ def _is_utf8(text: str) -> bool:
     return True
 
 
+_LARGEST_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def _paper_id(text: str) -> int:
+    """A paper id: a whole number SQLite can hold (a larger one used to end in a traceback)."""
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= _LARGEST_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a paper id")
+    return int(text)
+
+
+def _count(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) > _LARGEST_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of papers")
+    return int(text)
+
+
 def _year(text: str) -> int:
     """--year: a year a page could be from (its papers may fall in the year before)."""
     try:
@@ -291,8 +307,11 @@ def cmd_tag(library: Library, args: argparse.Namespace) -> int:
     add: list[str] = []
     remove: list[str] = []
     for item in args.items:
-        if item.isdigit():
-            ids.append(int(item))
+        if item.isdigit():  # "²" too, which _paper_id refuses
+            try:
+                ids.append(_paper_id(item))
+            except argparse.ArgumentTypeError as error:
+                raise UserError(str(error)) from None
         elif item.startswith("+") and len(item) > 1:
             add.append(item[1:])
         elif item.startswith("-") and len(item) > 1:
@@ -405,24 +424,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("query", nargs="*", metavar="QUERY")
     sub.add_argument("--sort", choices=[*SORT_FIELDS, *(f"-{f}" for f in SORT_FIELDS)])
     sub.add_argument("--reverse", action="store_true", help="reverse the sort direction")
-    sub.add_argument("--limit", type=int, metavar="N")
+    sub.add_argument("--limit", type=_count, metavar="N")
     sub.add_argument("--json", action="store_true", help="print one JSON array of papers")
     sub.add_argument("-q", "--quiet", action="store_true", help="no count on stderr")
 
     sub = add("show", cmd_show, "show one paper")
-    sub.add_argument("id", type=int)
+    sub.add_argument("id", type=_paper_id)
     sub.add_argument("--json", action="store_true")
 
     sub = add("status", cmd_status, "set the reading status of papers")
-    sub.add_argument("ids", type=int, nargs="+", metavar="ID")
+    sub.add_argument("ids", type=_paper_id, nargs="+", metavar="ID")
     sub.add_argument("status", choices=[s.value for s in ReadingStatus])
 
     sub = add("rate", cmd_rate, "rate papers 0-5")
-    sub.add_argument("ids", type=int, nargs="+", metavar="ID")
+    sub.add_argument("ids", type=_paper_id, nargs="+", metavar="ID")
     sub.add_argument("rating", type=int, choices=range(6))
 
     sub = add("note", cmd_note, "replace a paper's notes (Markdown); '-' reads stdin")
-    sub.add_argument("id", type=int)
+    sub.add_argument("id", type=_paper_id)
     sub.add_argument("text")
 
     sub = add("tag", cmd_tag, "add (+name) or remove (-name) tags: tag ID... +name -name")
@@ -436,10 +455,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--description")
     a = actions.add_parser("add", help="append papers to a list")
     a.add_argument("name")
-    a.add_argument("ids", type=int, nargs="+", metavar="ID")
+    a.add_argument("ids", type=_paper_id, nargs="+", metavar="ID")
     a = actions.add_parser("remove", help="remove papers from a list")
     a.add_argument("name")
-    a.add_argument("ids", type=int, nargs="+", metavar="ID")
+    a.add_argument("ids", type=_paper_id, nargs="+", metavar="ID")
     a = actions.add_parser("show", help="the list's papers in order")
     a.add_argument("name")
     a.add_argument("--json", action="store_true")
@@ -450,8 +469,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("name")
 
     sub = add("merge", cmd_merge, "merge the second paper into the first")
-    sub.add_argument("keep", type=int)
-    sub.add_argument("other", type=int)
+    sub.add_argument("keep", type=_paper_id)
+    sub.add_argument("other", type=_paper_id)
 
     add("sources", cmd_sources, "the imported files")
     add_export_parser(commands)

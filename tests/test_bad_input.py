@@ -302,3 +302,29 @@ def test_a_year_out_of_range_is_bad_usage_not_a_traceback(untouched: Path) -> No
         done = run(untouched, "import", "--year", year, str(HF_TEXT_SAMPLES[1]))
         assert done.returncode == 2 and "Traceback" not in done.stderr
         assert "argument --year:" in done.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "99999999999999999999"],
+        ["status", "1", "99999999999999999999", "read"],
+        ["list", "add", "Mine", "99999999999999999999"],
+        ["merge", "1", "99999999999999999999"],
+        ["show", "²"],
+        ["search", "--limit", "99999999999999999999", "x"],
+        ["search", "--limit", "-1", "x"],
+    ],
+)
+def test_ids_and_counts_sqlite_cannot_hold_are_bad_usage(untouched: Path, args: list[str]) -> None:
+    done = run(untouched, *args)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert re.search(r"error: argument .*: '.*' is not a (paper id|number of papers)$", done.stderr)
+
+
+def test_tag_with_an_id_sqlite_cannot_hold_is_one_sentence(untouched: Path) -> None:
+    refused(
+        run(untouched, "tag", "99999999999999999999", "+x"),
+        "'99999999999999999999' is not a paper id",
+    )
+    refused(run(untouched, "tag", "²", "+x"), "'²' is not a paper id")
