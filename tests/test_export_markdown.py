@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -231,6 +232,25 @@ def test_a_hostile_abstract_in_details_stays_text_in_pandoc_commonmark_and_pytho
         parsed = html_text(block)
         assert set(parsed.tags) <= {"details", "summary", "p"}, (name, parsed.tags)
         assert _details_text(rendered) == expected, name
+    # In pandoc's document tree the abstract is words and spaces only, whatever it is written to.
+    node_types: set[str] = set()
+    raw_html: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("t") in ("RawBlock", "RawInline"):
+                raw_html.add(str(node["c"][1]) if node["c"][0] == "html" else str(node["c"]))
+            if "t" in node:
+                node_types.add(str(node["t"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(_pandoc(text, "json"))["blocks"])
+    assert node_types <= {"Header", "Para", "Plain", "Str", "Space", "RawBlock"}
+    assert raw_html == {"<details>", "<summary>", "</summary>", "<p>", "</p>", "</details>"}
     latex = _pandoc(text, "latex")  # pandoc passes raw TeX through to LaTeX: none may survive
     for command in ("\\href", "\\url", "\\includegraphics", "\\input{", "\\(", "\\cite"):
         assert command not in latex, command
