@@ -251,6 +251,14 @@ def test_a_hostile_abstract_in_details_stays_text_in_pandoc_commonmark_and_pytho
     walk(json.loads(_pandoc(text, "json"))["blocks"])
     assert node_types <= {"Header", "Para", "Plain", "Str", "Space", "RawBlock"}
     assert raw_html == {"<details>", "<summary>", "</summary>", "<p>", "</p>", "</details>"}
+    # In full, as Markdown escaped for CommonMark, the text may get pandoc's typography
+    # (superscripts, citations) but never a link, an image, math or raw HTML or TeX.
+    node_types.clear()
+    full = export_markdown(
+        [dataclasses.replace(paper, title=HOSTILE_ABSTRACT)], title="L", abstracts="full"
+    )
+    walk(json.loads(_pandoc(full, "json"))["blocks"])
+    assert not node_types & {"Link", "Image", "Math", "RawInline", "RawBlock", "Code"}
     latex = _pandoc(text, "latex")  # pandoc passes raw TeX through to LaTeX: none may survive
     for command in ("\\href", "\\url", "\\includegraphics", "\\input{", "\\(", "\\cite"):
         assert command not in latex, command
