@@ -55,7 +55,7 @@ def test_parse_shapes() -> None:
         ("NOT (" * 11 + "a" + ")" * 11, "nest at most 20 deep", 50),
         ("w " * 51, "at most 50 words and terms", 100),
         ("-a tag:b " * 25 + '"c d"', "at most 50 words and terms", 225),
-        ("x" * 2001, "at most 2,000 characters long; this one has 2,001", 2000),
+        ("x" * 2001, "at most 2,000 characters; this one has 2,001", 2000),
     ],
 )
 def test_malformed_queries_say_what_and_where(text: str, fragment: str, position: int) -> None:

@@ -139,7 +139,7 @@ MAX_NESTING = 20
 def _tokenize(text: str) -> list[_Token]:
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
-            f"a query is at most {MAX_QUERY_CHARS:,} characters long; this one has {len(text):,}",
+            f"a query is at most {MAX_QUERY_CHARS:,} characters; this one has {len(text):,}",
             MAX_QUERY_CHARS,
         )
     tokens: list[_Token] = []
@@ -204,9 +204,7 @@ def _tokenize(text: str) -> list[_Token]:
 
 def _count_term(terms: int, position: int) -> int:
     if terms == MAX_TERMS:
-        raise QueryError(
-            f"a query holds at most {MAX_TERMS} words and terms; one more starts here", position
-        )
+        raise QueryError(f"a query holds at most {MAX_TERMS} words and terms", position)
     return terms + 1
 
 
@@ -322,7 +320,7 @@ class _Parser:
         if token.kind in ("not", "lparen"):
             if self.depth == MAX_NESTING:
                 raise QueryError(
-                    f"parentheses and NOT nest at most {MAX_NESTING} deep, and here they go deeper",
+                    f"parentheses and NOT nest at most {MAX_NESTING} deep",
                     token.position,
                 )
             self.depth += 1
