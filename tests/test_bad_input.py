@@ -326,3 +326,26 @@ def test_tag_with_an_id_sqlite_cannot_hold_is_one_sentence(untouched: Path) -> N
         "'99999999999999999999' is not a paper id",
     )
     refused(run(untouched, "tag", "²", "+x"), "'²' is not a paper id")
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64", "undefined"])
+def test_a_page_declaring_a_codec_that_is_not_a_text_encoding(
+    untouched: Path, tmp_path: Path, codec: str
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(f'<html><head><meta charset="{codec}"></head><body>caf\xe9'.encode("latin-1"))
+    refused(
+        run(untouched, "import", str(page)),
+        "page.html, line 1: the text is not UTF-8 (byte 0xe9); save the page as UTF-8 and retry",
+    )
+    archive = tmp_path / "page.mhtml"
+    archive.write_bytes(
+        b'MIME-Version: 1.0\nContent-Type: multipart/related; boundary="b"\n\n--b\n'
+        + f'Content-Type: text/html; charset="{codec}"\n\n<html>caf\xe9</html>\n--b--\n'.encode(
+            "latin-1"
+        )
+    )
+    refused(
+        run(untouched, "import", str(archive)),
+        f"page.mhtml: the HTML page inside this web archive is not valid {codec} text",
+    )

@@ -209,3 +209,10 @@ def test_a_text_copy_mentioning_links_in_its_first_20_kb_is_a_text_copy(tmp_path
 def test_pasted_text_holding_a_nul_is_refused_with_its_line() -> None:
     with pytest.raises(ListingError, match=r"^pasted text, line 3: this line holds a NUL byte"):
         listing_from_text("new\r\nDaily Papers\r\nTitle\x00\n")
+
+
+def test_pasted_text_larger_than_any_page_is_refused() -> None:
+    with pytest.raises(
+        ListingError, match=r"^pasted text: it is 65 MB; listing pages are under 64 MB$"
+    ):
+        listing_from_text("new\n" + "x" * (65 * 1024 * 1024))

@@ -110,7 +110,7 @@ def decode_listing(raw: bytes, path: Path | None) -> str:
             raise
         try:
             return raw.decode(charset)
-        except UnicodeDecodeError:
+        except (UnicodeError, LookupError):  # "undefined" fails with the base class
             raise not_utf8 from None
 
 
@@ -202,8 +202,8 @@ def _read_regular_file(path: Path) -> tuple[bytes, dt.datetime]:
     return raw, dt.datetime.fromtimestamp(info.st_mtime)
 
 
-def _too_big(size: int) -> str:
-    return f"the file is {size // (1024 * 1024)} MB; listing pages are under 64 MB"
+def _too_big(size: int, what: str = "the file") -> str:
+    return f"{what} is {size // (1024 * 1024)} MB; listing pages are under 64 MB"
 
 
 def _kind_of(mode: int) -> str:
@@ -231,6 +231,8 @@ def listing_from_text(text: str) -> ListingText:
     """Pasted text (e.g. Ctrl+V in the window): no file, no modification time."""
     if not text.strip():
         raise ListingError(None, "the pasted text is empty")
+    if len(text) > MAX_FILE_BYTES:  # characters, not bytes: a page is mostly ASCII
+        raise ListingError(None, _too_big(len(text), "it"))
     normalized = _normalize_newlines(text.lstrip("\ufeff"))
     _refuse_nul(normalized, None)
     return ListingText(text=normalized, path=None, raw=text.encode("utf-8"), modified=None)
