@@ -349,3 +349,43 @@ def test_a_page_declaring_a_codec_that_is_not_a_text_encoding(
         run(untouched, "import", str(archive)),
         f"page.mhtml: the HTML page inside this web archive is not valid {codec} text",
     )
+
+
+def test_json_nested_past_pythons_limit_is_one_sentence(untouched: Path, tmp_path: Path) -> None:
+    path = tmp_path / "api.json"
+    path.write_text(
+        '{"paper": 1, "upvotes": 1, "publishedAt": 1, "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    )
+    refused(
+        run(untouched, "import", str(path)),
+        "api.json: the JSON nests deeper than Python reads; no API response does",
+    )
+
+
+def test_counts_no_page_can_show_are_stored_as_unknown_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "api.json"
+    item = {
+        "paper": {"id": "2401.00001", "title": "Counts", "upvotes": 10**23, "publishedAt": None},
+        "numComments": -5,
+        "title": "Counts",
+    }
+    path.write_text(json.dumps([item]))
+    text = tmp_path / "copy.txt"
+    text.write_text(
+        HEADER + "Oct 9\n\nMany Authors\n\nAn abstract.\n\n" + f"{10**20} authors\n·\nJun 6, 2024\n"
+    )
+    library = tmp_path / "library.sqlite"
+    done = run(library, "import", "--year", "2025", str(path), str(text))
+    assert done.returncode == 0, done.stderr
+    assert (
+        f"warning: line 1: the upvote count {10**23} is impossible; stored as unknown"
+        in done.stdout
+    )
+    assert "warning: line 1: the comment count -5 is impossible; stored as unknown" in done.stdout
+    assert (
+        f"warning: line 13: the author count {10**20} is impossible; stored as unknown"
+        in done.stdout
+    )
+    papers = {p["title"]: p for p in json.loads(run(library, "search", "--json").stdout)}
+    assert (papers["Counts"]["upvotes"], papers["Counts"]["comments"]) == (None, None)
+    assert papers["Many Authors"]["authors_count"] is None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from readinglist.core.entries import ParseResult
+from readinglist.core.entries import ParseResult, ParseWarning
 from readinglist.core.errors import ListingError
 from readinglist.core.gcpause import collector_paused
 from readinglist.importers.mhtml import declared_charset, looks_like_mhtml, unwrap_mhtml
@@ -271,7 +271,28 @@ def parse_as(
 ) -> ParseResult:
     """Parse with `importer`, the collector paused (a big page allocates millions of objects)."""
     with collector_paused():
-        return importer.parse(listing, options or ParseOptions())
+        result = importer.parse(listing, options or ParseOptions())
+    _drop_impossible_counts(result)
+    return result
+
+
+_COUNTS = {"authors_count": "author count", "upvotes": "upvote count", "comments": "comment count"}
+_LARGEST_COUNT = 2**63 - 1  # SQLite's largest integer
+
+
+def _drop_impossible_counts(result: ParseResult) -> None:
+    """A count no page can show (negative, or beyond what SQLite stores) is unknown, and said
+    so: it used to end the import in an OverflowError."""
+    for paper in result.papers:
+        for name, label in _COUNTS.items():
+            value = getattr(paper, name)
+            if value is not None and not 0 <= value <= _LARGEST_COUNT:
+                setattr(paper, name, None)
+                result.warnings.append(
+                    ParseWarning(
+                        paper.line, f"the {label} {value} is impossible; stored as unknown"
+                    )
+                )
 
 
 def parse_listing(listing: ListingText, options: ParseOptions | None = None) -> ParseResult:
