@@ -490,7 +490,12 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
 
 def _looks_like_file(argument: str) -> bool:
     path = Path(argument)
-    return path.exists() or bool(path.suffix) or os.sep in argument or "/" in argument
+    if path.suffix or os.sep in argument or "/" in argument:
+        return True
+    try:
+        return path.exists()
+    except OSError:  # in a folder we may not search: a file, and importing it will say so
+        return True
 
 
 def split_window_files(
