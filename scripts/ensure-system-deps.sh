@@ -4,9 +4,10 @@
 #   when DISPLAY is set (a Linux desktop), wayland when only WAYLAND_DISPLAY is, else offscreen
 #   (QT_QPA_PLATFORM, when set, says which); the tests run offscreen;
 # - LaTeX, bibtex and biber, to prove that BibTeX exports compile without a warning;
+# - pandoc, to prove that its Markdown reader keeps an exported abstract as text;
 # - JabRef, to prove it opens them without a complaint (optional: its tests skip without it).
 # Without root, missing Qt libraries stop the run with one sentence naming the packages to
-# install; missing LaTeX only skips those tests.
+# install; missing LaTeX or pandoc only skips those tests.
 #
 #   ensure-system-deps.sh PYTHON [run]   # "run": only the Qt libraries of the real platform
 #
@@ -17,6 +18,7 @@ python=${1:-python3}
 mode=${2:-all}
 ldd=${READINGLIST_LDD:-ldd}
 latex_packages="texlive-latex-base texlive-latex-recommended texlive-bibtex-extra biber"
+test_packages=""
 
 if [ -n "${QT_QPA_PLATFORM:-}" ]; then
     platform=${QT_QPA_PLATFORM%%:*}
@@ -104,12 +106,17 @@ fi
 [ "$mode" = run ] && exit 0
 
 if ! command -v pdflatex >/dev/null || ! command -v bibtex >/dev/null || ! command -v biber >/dev/null; then
+    test_packages="$latex_packages"
+fi
+command -v pandoc >/dev/null || test_packages="$test_packages pandoc"
+test_packages=$(echo $test_packages)
+if [ -n "$test_packages" ]; then
     if install_packages; then
-        echo "Installing LaTeX for the BibTeX tests: $latex_packages"
+        echo "Installing what the export tests use: $test_packages"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $latex_packages >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $test_packages >/dev/null
     else
-        echo "Note: LaTeX tests will be skipped; to run them install: $latex_packages" >&2
+        echo "Note: the LaTeX and pandoc tests will be skipped; to run them install: $test_packages" >&2
     fi
 fi
 if ! command -v jabref >/dev/null && install_packages; then

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import stat
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +185,27 @@ def _versions(connection: sqlite3.Connection) -> tuple[int, int, bool]:
     return version, app_id, has_tables
 
 
+class _Busy(LibraryOpenError):
+    """Another connection held the file at a moment SQLite does not wait for (setting up WAL
+    on a new file, recovering its index); opening is safe to try again."""
+
+
+def _migrate_when_free(path: Path, patience: float = 30.0) -> None:
+    """`_migrate`, tried again while another process is busy opening or writing the file.
+    Every step is checked again under the write lock, so a second try never repeats one."""
+    deadline = time.monotonic() + patience
+    pause = 0.02
+    while True:
+        try:
+            _migrate(path)
+            return
+        except _Busy:
+            if time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+
+
 def _migrate(path: Path) -> None:
     """Bring the file to SCHEMA_VERSION, backing it up first when it holds an older version.
 
@@ -236,8 +259,10 @@ def _migrate(path: Path) -> None:
         connection.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
         message = str(exc)
-        if "locked" in message:
-            raise LibraryOpenError(f"{path.name} is locked by another program") from None
+        if _disk_full(path):
+            raise LibraryOpenError(f"the disk holding {path.name} is full") from None
+        if "locked" in message or "busy" in message:
+            raise _Busy(f"{path.name} is locked by another program") from None
         if "not a database" in message or "malformed" in message:
             raise LibraryOpenError(f"{path.name} is damaged (SQLite: {message})") from None
         if "readonly" in message or "read-only" in message or "unable to open" in message:
@@ -247,6 +272,13 @@ def _migrate(path: Path) -> None:
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         connection.close()
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < 64 * 1024
+    except OSError:
+        return False
 
 
 def _read_only_reason(path: Path, upgrading: bool) -> str:
@@ -278,7 +310,7 @@ def open_engine(path: Path, *, create: bool = True) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise LibraryOpenError(f"cannot create the folder {path.parent} ({exc.strerror})") from None
-    _migrate(path)
+    _migrate_when_free(path)
     engine = create_engine(
         f"sqlite:///{path}",
         # Each thread checks out its own connection from the pool; none is shared at once.

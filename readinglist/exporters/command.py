@@ -8,14 +8,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TypeVar
 
+from readinglist.core.database import is_open_library_file
 from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.exporters.bibtex import export_bibtex
 from readinglist.exporters.markdown import AbstractMode, GroupBy, export_markdown
 
+Parser = TypeVar("Parser", bound=argparse.ArgumentParser)  # the command line's own subclass
 
-def add_export_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+
+def add_export_parser(subparsers: argparse._SubParsersAction[Parser]) -> None:
     parser = subparsers.add_parser(
         "export",
         help="export a reading list or search results as Markdown or BibTeX",
@@ -46,6 +50,8 @@ def add_export_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
 def run_export(library: Library, args: argparse.Namespace) -> int:
     if args.list and args.query:
         raise UserError("give either --list NAME or a query, not both")
+    if args.output and is_open_library_file(Path(args.output).expanduser()):
+        raise UserError(f"{args.output} is the library itself; choose another file for the export")
     title = args.title
     description: str | None = None
     if args.list:

@@ -10,6 +10,7 @@ the work back to the controller.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QUndoCommand
@@ -26,6 +27,7 @@ Change = tuple[list[int], bool]  # the papers touched, and whether the change is
 Runner = Callable[["LibraryCommand", str], None]
 
 _NOTES_ID = 1  # QUndoCommand.id for merging consecutive note edits
+NOTES_MERGE_SECONDS = 4.0
 
 
 class LibraryCommand(QUndoCommand):
@@ -42,6 +44,11 @@ class LibraryCommand(QUndoCommand):
 
     def work(self, op: str) -> Change:
         return self._do() if op == "do" else self._undo()
+
+    def changes_something(self) -> bool:
+        """After `prepare`: False when the command turned out to change nothing (nothing to
+        undo, so it is not pushed)."""
+        return True
 
     def _do(self) -> Change:
         raise NotImplementedError
@@ -163,6 +170,30 @@ class AddTagCommand(SetTagsCommand):
         self.after = {i: [*tags, self.name] for i, tags in self.before.items()}
 
 
+class ChangeTagsCommand(SetTagsCommand):
+    """Add some tags to many papers and take others away (each keeps the rest)."""
+
+    def __init__(
+        self,
+        library: Library,
+        notify: Notify,
+        ids: Sequence[int],
+        added: Sequence[str],
+        removed: Sequence[str],
+    ) -> None:
+        super().__init__(library, notify, {}, f"Tags of {_plural(len(ids), 'paper')}")
+        self.ids = list(ids)
+        self.added = list(added)
+        self.gone = {name.lower() for name in removed}
+
+    def prepare(self) -> None:
+        self.before = paperfields.tag_names(self.library, self.ids)
+        self.after = {
+            i: [t for t in tags if t.lower() not in self.gone] + self.added
+            for i, tags in self.before.items()
+        }
+
+
 class ListCommand(LibraryCommand):
     """Add papers to a reading list, or take them out of it."""
 
@@ -176,15 +207,21 @@ class ListCommand(LibraryCommand):
         self.add = add
         self.asked = list(ids)
         self.ids: list[int] = []
+        self.order_before: list[int] = []
 
     def prepare(self) -> None:
-        members = set(self.library.list_paper_ids(self.name))
+        order = self.library.list_paper_ids(self.name)
+        members = set(order)
         # Only what actually changes is undone: papers already in the list stay in it.
         self.ids = [i for i in self.asked if (i not in members) == self.add]
+        # Undoing a removal puts the papers back where they were, not at the end.
+        self.order_before = order if not self.add else []
 
     def _add(self) -> Change:
         if self.ids:
             self.library.add_to_list(self.name, self.ids)
+            if self.order_before:
+                self.library.move_in_list(self.name, self.order_before)
         return self.ids, True
 
     def _remove(self) -> Change:
@@ -197,6 +234,67 @@ class ListCommand(LibraryCommand):
 
     def _undo(self) -> Change:
         return self._remove() if self.add else self._add()
+
+
+class ReorderListCommand(LibraryCommand):
+    """Move papers within a reading list; undo gives back the old order.
+
+    The new order is worked out when the command runs, from the list as it is then (an
+    earlier move may still have been on its way when the key was pressed): `step` moves
+    the papers one place up (-1) or down (+1) among those `shown`; `before` puts them just
+    before that paper (None: at the end). Papers a filter hides keep their places."""
+
+    def __init__(
+        self,
+        library: Library,
+        notify: Notify,
+        name: str,
+        shown: Sequence[int],
+        moved: Sequence[int],
+        *,
+        step: int = 0,
+        before: int | None = None,
+    ) -> None:
+        super().__init__(f"Move {_plural(len(moved), 'paper')} in “{name}”", library, notify)
+        self.name = name
+        self.shown = set(shown)
+        self.moving = set(moved)
+        self.step = step
+        self.target = before
+        self.order_before: list[int] = []
+        self.order_after: list[int] = []
+        self.moved: list[int] = []
+
+    def prepare(self) -> None:
+        order = self.library.list_paper_ids(self.name)
+        visible = [i for i in order if i in self.shown]
+        self.moved = [i for i in visible if i in self.moving]
+        if self.step:
+            moved = visible if self.step < 0 else visible[::-1]
+            for index in range(1, len(moved)):
+                if moved[index] in self.moving and moved[index - 1] not in self.moving:
+                    moved[index - 1], moved[index] = moved[index], moved[index - 1]
+            new_visible = moved if self.step < 0 else moved[::-1]
+        else:
+            rest = [i for i in visible if i not in self.moving]
+            at = rest.index(self.target) if self.target in rest else len(rest)
+            new_visible = rest[:at] + self.moved + rest[at:]
+        placed = iter(new_visible)
+        self.order_before = order
+        self.order_after = [next(placed) if i in self.shown else i for i in order]
+
+    def changes_something(self) -> bool:
+        return self.order_after != self.order_before
+
+    def _do(self) -> Change:
+        if self.order_after != self.order_before:
+            self.library.move_in_list(self.name, self.order_after)
+        return self.moved, True
+
+    def _undo(self) -> Change:
+        if self.order_after != self.order_before:
+            self.library.move_in_list(self.name, self.order_before)
+        return self.moved, True
 
 
 class DeleteCommand(LibraryCommand):
@@ -216,13 +314,16 @@ class DeleteCommand(LibraryCommand):
 
 
 class NotesCommand(LibraryCommand):
-    """A note edit; consecutive saves of the same paper's note merge into one undo step."""
+    """A note edit. Saves of the same paper's note while typing (each less than
+    NOTES_MERGE_SECONDS after the previous one) merge into one undo step; a pause starts
+    another, as in a text editor."""
 
     def __init__(self, library: Library, notify: Notify, paper_id: int, old: str, new: str) -> None:
         super().__init__("Edit notes", library, notify)
         self.paper_id = paper_id
         self.old = old
         self.new = new
+        self.saved_at = time.monotonic()
 
     def id(self) -> int:
         return _NOTES_ID
@@ -230,7 +331,10 @@ class NotesCommand(LibraryCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, NotesCommand) or other.paper_id != self.paper_id:
             return False
+        if other.saved_at - self.saved_at > NOTES_MERGE_SECONDS:
+            return False
         self.new = other.new
+        self.saved_at = other.saved_at
         return True
 
     def _do(self) -> Change:

@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from readinglist.core.entries import ParsedPaper, ParseResult
+from readinglist.core.entries import ParseResult
 from readinglist.core.errors import ImportCancelled, ListingError
+from readinglist.core.importing import ImportRequest
 from readinglist.core.library import Library
-from readinglist.core.normalize import title_key
-from readinglist.core.summary import ImportSummary, Outcome
+from readinglist.core.summary import ImportSummary
 from readinglist.gui.models.import_preview import PreviewRow, rows_from_summary
 from readinglist.gui.worker import Progress
 from readinglist.importers import (
@@ -124,7 +124,7 @@ def build_preview(
     """Parse every listing and dry-run it against the library; nothing is written.
 
     A paper on several of the dropped files is new once: later sightings are marked as
-    already there, as the import will find them."""
+    already there, as the import (one transaction) will find them."""
     parsed: list[ParsedListing] = []
     notes: list[str] = list(errors)
     parse_errors: list[str] = []
@@ -145,28 +145,16 @@ def build_preview(
     notes.extend(parse_errors)
     total = sum(len(item.result.papers) for item in parsed)
     progress(0, total, f"Comparing {total:,} papers with the library…")
+    # One dry run for the whole drop, as the import will be one transaction: a paper on two
+    # of the files is new on the first and already there on the second.
+    summaries = library.import_many(
+        [_request(item) for item in parsed], dry_run=True, progress=progress, cancelled=cancelled
+    )
     rows: list[PreviewRow] = []
-    earlier = _DropIdentities()
-    offset = 0
-    for item in parsed:
+    for item, summary in zip(parsed, summaries, strict=True):
         listing, result = item.listing, item.result
-        base = offset
-
-        def file_progress(done: int, _total: int, base: int = base) -> None:
-            progress(base + done, total)
-
-        summary = library.import_result(
-            result,
-            file_name=listing.name,
-            file_path=str(listing.path) if listing.path else None,
-            sha256=listing.sha256,
-            dry_run=True,
-            progress=file_progress,
-            cancelled=cancelled,
-        )
-        offset += len(result.papers)
-        file_rows = rows_from_summary(summary)
-        rows.extend(earlier.mark_repeats(file_rows, summary, result.papers, listing.name))
+        columns = [paper.column for paper in result.papers]
+        rows.extend(rows_from_summary(summary, columns, len(rows)))
         prefix = f"{listing.name}: " if len(parsed) > 1 else ""
         notes.extend(f"{prefix}{assumption}" for assumption in result.assumptions)
         notes.extend(f"{prefix}{warning}" for warning in result.warnings)
@@ -179,81 +167,26 @@ def build_preview(
     return preview
 
 
-class _DropIdentities:
-    """The new papers of the files previewed so far, by the library's identity rule: the same
-    arXiv id, or, when either side lacks one, the same normalized title."""
-
-    def __init__(self) -> None:
-        self.arxiv: dict[str, str] = {}  # arXiv id -> file it is new on
-        self.titles: dict[str, str] = {}  # title key of any new paper -> file
-        self.titles_without_id: dict[str, str] = {}  # title key of a new paper lacking an id
-
-    def _earlier(self, paper: ParsedPaper, key: str) -> str | None:
-        if paper.arxiv_id:
-            return self.arxiv.get(paper.arxiv_id) or self.titles_without_id.get(key)
-        return self.titles.get(key)
-
-    def mark_repeats(
-        self,
-        rows: list[PreviewRow],
-        summary: ImportSummary,
-        papers: Sequence[ParsedPaper],
-        file_name: str,
-    ) -> list[PreviewRow]:
-        if len(summary.entries) != len(papers):  # one entry per paper, in page order
-            return rows
-        marked: list[PreviewRow] = []
-        for row, entry, paper in zip(rows, summary.entries, papers, strict=True):
-            if entry.outcome is not Outcome.NEW:
-                marked.append(row)
-                continue
-            key = title_key(paper.title)
-            first = self._earlier(paper, key)
-            if first is not None:
-                marked.append(
-                    PreviewRow(
-                        row.file_name,
-                        row.line,
-                        row.title,
-                        "present",
-                        f"new, and also on {first}: imported once",
-                    )
-                )
-                continue
-            marked.append(row)
-            if paper.arxiv_id:
-                self.arxiv[paper.arxiv_id] = file_name
-            else:
-                self.titles_without_id[key] = file_name
-            self.titles.setdefault(key, file_name)
-        return marked
+def _request(item: ParsedListing) -> ImportRequest:
+    listing = item.listing
+    return ImportRequest(
+        result=item.result,
+        file_name=listing.name,
+        file_path=str(listing.path) if listing.path else None,
+        sha256=listing.sha256,
+    )
 
 
 def run_import(
     library: Library, choice: ImportChoice, progress: Progress, cancelled: Cancelled
 ) -> list[ImportSummary]:
-    """Import every chosen listing; a cancelled one raises ImportCancelled."""
+    """Import every chosen listing in one transaction; Cancel raises ImportCancelled and
+    stores nothing of any."""
     total = sum(len(item.result.papers) for item in choice.listings)
     progress(0, total, f"Importing {total:,} papers…")
-    summaries: list[ImportSummary] = []
-    offset = 0
-    for item in choice.listings:
-        listing = item.listing
-        base = offset
-
-        def file_progress(done: int, _total: int, base: int = base) -> None:
-            progress(base + done, total)
-
-        summaries.append(
-            library.import_result(
-                item.result,
-                file_name=listing.name,
-                file_path=str(listing.path) if listing.path else None,
-                sha256=listing.sha256,
-                list_name=choice.list_name,
-                progress=file_progress,
-                cancelled=cancelled,
-            )
-        )
-        offset += len(item.result.papers)
-    return summaries
+    return library.import_many(
+        [_request(item) for item in choice.listings],
+        list_name=choice.list_name,
+        progress=progress,
+        cancelled=cancelled,
+    )

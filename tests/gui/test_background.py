@@ -116,7 +116,7 @@ def test_a_big_drop_is_read_parsed_previewed_and_imported_in_the_background(
     monkeypatch.setattr(
         import_jobs, "parse_elsewhere", threads.wrap("parse", import_jobs.parse_elsewhere)
     )
-    monkeypatch.setattr(library, "import_result", threads.wrap("import", library.import_result))
+    monkeypatch.setattr(library, "import_many", threads.wrap("import", library.import_many))
     window = make_window(library)
     before = library.count()
     chosen = visible_ids(window)[2:4]

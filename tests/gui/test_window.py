@@ -128,7 +128,7 @@ def test_drop_a_file_and_accept_the_preview(
     qtbot.waitUntil(lambda: window.importer.import_task is None, timeout=20000)
     assert empty_library.count() > 0
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.table)
-    assert "added" in window.statusBar().currentMessage()
+    assert "added" in window.importer.summary_label.text()
     new = window.importer.last_import[0].new_ids
     qtbot.waitUntil(lambda: sorted(visible_ids(window)) == sorted(new))
     assert window.table.selected_ids() == []  # nothing was selected before: nothing is now
@@ -159,7 +159,7 @@ def test_cancelling_an_import_midway_leaves_the_library_unchanged(
 ) -> None:
     window = make_window(empty_library)
     reached, release = threading.Event(), threading.Event()
-    original = empty_library.import_result
+    original = empty_library.import_many
 
     def held(result: Any, **kwargs: Any) -> Any:
         progress = kwargs.get("progress")
@@ -173,7 +173,7 @@ def test_cancelling_an_import_midway_leaves_the_library_unchanged(
             kwargs["progress"] = wait_then_report
         return original(result, **kwargs)
 
-    monkeypatch.setattr(empty_library, "import_result", held)
+    monkeypatch.setattr(empty_library, "import_many", held)
     assert drop_files(window, [HF_TEXT_SAMPLES[0]])
     qtbot.mouseClick(wait_for_preview(qtbot, window).import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(reached.is_set)

@@ -20,11 +20,13 @@ from readinglist.core.records import ReadingStatus
 from readinglist.gui.commands import (
     AddTagCommand,
     Change,
+    ChangeTagsCommand,
     DeleteCommand,
     LibraryCommand,
     ListAdminCommand,
     ListCommand,
     NotesCommand,
+    ReorderListCommand,
     SavedSearchCommand,
     SetRatingCommand,
     SetStatusCommand,
@@ -57,8 +59,10 @@ class EditController(QObject):
         pane.status_chosen.connect(self._pane_status)
         pane.rating_chosen.connect(self._pane_rating)
         pane.tags_edited.connect(self._pane_tags)
+        pane.tags_changed_for_all.connect(self._pane_tags_for_all)
         pane.notes_edited.connect(self._pane_notes)
         window.sidebar.papers_dropped.connect(self.add_to_list)
+        window.table.reorder_requested.connect(self.reorder)
         window.table.doubleClicked.connect(lambda _index: self.open_link())
 
     # ---------------------------------------------------------------- the queue
@@ -79,10 +83,16 @@ class EditController(QObject):
         return True
 
     def undo(self) -> None:
+        """Edit ▸ Undo, wherever the focus is: a note being typed is saved first, so it is
+        what gets undone (one history for the notes box and the table). It runs after the
+        changes asked for before it."""
+        self.window.pane.save_notes()
         self._enqueue(self.undo_stack.undo)
 
     def redo(self) -> None:
-        self._enqueue(self.undo_stack.redo)
+        self.window.pane.save_notes()
+        # Typing after an undo ends what could be redone (checked when its turn comes).
+        self._enqueue(lambda: self.undo_stack.redo() if self.undo_stack.canRedo() else None)
 
     def _enqueue(self, step: Callable[[], None]) -> None:
         self._steps.append(step)
@@ -128,7 +138,7 @@ class EditController(QObject):
             self._finish(*self._current, change)
 
     def _finish(self, command: LibraryCommand, op: str, change: Change) -> None:
-        if op == "apply":
+        if op == "apply" and command.changes_something():
             self.undo_stack.push(command)  # its first redo() is skipped: it is done
         if not self._closing:
             self.window.notify(*change)
@@ -170,20 +180,22 @@ class EditController(QObject):
         if ids:
             self.run(SetRatingCommand(self.library, self.window.notify, ids, rating))
 
-    # The pane's editors change the paper the pane shows; keys and menus change the selection.
+    # The pane's editors change the papers the pane shows (one, or every selected one); keys
+    # and menus change the selection.
     def _pane_status(self, status: str) -> None:
-        record = self.window.pane.record
-        if record is not None:
-            self.run(
-                SetStatusCommand(
-                    self.library, self.window.notify, [record.id], ReadingStatus(status)
-                )
-            )
+        ids = self.window.pane.target_ids()
+        if ids:
+            self.run(SetStatusCommand(self.library, self.window.notify, ids, ReadingStatus(status)))
 
     def _pane_rating(self, rating: int) -> None:
-        record = self.window.pane.record
-        if record is not None:
-            self.run(SetRatingCommand(self.library, self.window.notify, [record.id], rating))
+        ids = self.window.pane.target_ids()
+        if ids:
+            self.run(SetRatingCommand(self.library, self.window.notify, ids, rating))
+
+    def _pane_tags_for_all(self, added: list[str], removed: list[str]) -> None:
+        ids = self.window.pane.target_ids()
+        if ids:
+            self.run(ChangeTagsCommand(self.library, self.window.notify, ids, added, removed))
 
     def _pane_tags(self, names: list[str]) -> None:
         record = self.window.pane.record
@@ -216,6 +228,32 @@ class EditController(QObject):
     def remove_from_list(self, name: str, ids: Sequence[int]) -> None:
         if ids:
             self.run(ListCommand(self.library, self.window.notify, name, ids, add=False))
+
+    # ---------------------------------------------------------------- a reading list's order
+    def move_selected(self, step: int) -> None:
+        """Ctrl+Up / Ctrl+Down: the selected papers one row up (-1) or down (+1) in the list
+        shown; a block that reaches the top or bottom stays there."""
+        window = self.window
+        chosen = window.table.selected_ids()
+        name = window.model.list_name
+        if chosen and name is not None:
+            shown = list(window.model.ids)
+            self.run(
+                ReorderListCommand(self.library, window.notify, name, shown, chosen, step=step)
+            )
+
+    def reorder(self, moved: Sequence[int], before_row: int) -> None:
+        """Papers dragged within the list's view, dropped before `before_row`."""
+        window = self.window
+        name = window.model.list_name
+        shown = list(window.model.ids)
+        if name is None or not moved:
+            return
+        staying = [i for i in shown[before_row:] if i not in set(moved)]
+        before = staying[0] if staying else None  # the first paper left below the drop
+        command = ReorderListCommand(self.library, window.notify, name, shown, moved, before=before)
+        if self.run(command):
+            window.select_ids([i for i in shown if i in set(moved)])
 
     def delete_selected(self) -> None:
         ids = self._target_ids()

@@ -28,6 +28,7 @@ from readinglist.gui.import_jobs import (
     read_files,
     run_import,
 )
+from readinglist.gui.widgets.import_summary import ImportSummaryLabel
 from readinglist.gui.worker import Cancelled, Progress, Task
 from readinglist.importers import ListingText, listing_from_text
 
@@ -50,6 +51,9 @@ class ImportController(QObject):
         self.import_task: Task | None = None
         self.preview_dialog: ImportPreviewDialog | None = None
         self.last_import: list[ImportSummary] = []
+        # The last import's summary: elided to the room there is, whole in its tooltip.
+        self.summary_label = ImportSummaryLabel()
+        window.statusBar().addWidget(self.summary_label, 1)
 
     @property
     def busy(self) -> bool:
@@ -121,6 +125,7 @@ class ImportController(QObject):
 
     def _prepared(self, preview: ImportPreview) -> None:
         window = self.window
+        self.prepare_task = None  # done: a drop that comes right after is not refused
         if not preview.parsed:
             window.show_message(
                 "Nothing to import", "\n".join(preview.errors) or "No files were given."
@@ -176,7 +181,8 @@ class ImportController(QObject):
         window.model.invalidate()
         window.new_scope = scopes.papers_scope([i for s in summaries for i in s.new_ids])
         window.refresh()
-        window.statusBar().showMessage("; ".join(s.headline() for s in summaries), 15000)
+        window.statusBar().clearMessage()
+        self.summary_label.show_summaries(summaries)
 
     def _import_cancelled(self) -> None:
         self.window.statusBar().showMessage("Import cancelled; the library is unchanged.", 10000)

@@ -8,7 +8,7 @@ the user accepts, it emits `import_requested` with an ImportChoice.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from readinglist.core.library import Library
+from readinglist.gui.dialogs.sizing import fit_to_screen
 from readinglist.gui.import_jobs import ImportChoice, ImportPreview, build_preview
 from readinglist.gui.models.import_preview import FILE, LINE, MARKER, TITLE, ImportPreviewModel
 from readinglist.gui.worker import Cancelled, Progress, Task
@@ -49,10 +50,11 @@ class ImportPreviewDialog(QDialog):
         self._generation = 0
         names_text = ", ".join(listing.name for listing in preview.listings)
         self.setWindowTitle(f"Import {names_text}")
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
 
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
+        self.summary_label.linkActivated.connect(self.show_duplicates_first)
         self.model = ImportPreviewModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -64,14 +66,18 @@ class ImportPreviewDialog(QDialog):
         # Widths from the longest possible text, not measured over 30,000 rows (which asked
         # the model for 15,000 cells on opening).
         metrics = self.table.fontMetrics()
-        names = [item.listing.name for item in preview.parsed] or ["pasted text"]
-        for column, text in (
-            (MARKER, "Possible duplicate"),
-            (LINE, "Line 000000"),
-            (FILE, max(names, key=len)),
-        ):
+        for column, text in ((MARKER, "Possible duplicate"), (LINE, "Line 00000:000")):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(column, min(metrics.horizontalAdvance(text) + 24, 320))
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(text) + 24)
+        # File names can be long: the titles keep the room (the whole name is the tooltip).
+        header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(FILE, metrics.averageCharWidth() * 24)
+        self.table.setWordWrap(False)
+        # Click a header to sort; the marker column brings possible duplicates to the top.
+        # No sort indicator until then: the rows start in page order.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        header.setToolTip("Click a column to sort; “Possible duplicate” sorts first")
 
         self.warnings = QPlainTextEdit()
         self.warnings.setReadOnly(True)
@@ -119,6 +125,10 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.buttons)
         self.finished.connect(self._stop)
         self._show(preview)
+
+    def show_duplicates_first(self, _link: str = "") -> None:
+        self.table.sortByColumn(MARKER, Qt.SortOrder.AscendingOrder)
+        self.table.scrollToTop()
 
     @property
     def listings(self) -> list[ListingText]:
@@ -173,14 +183,17 @@ class ImportPreviewDialog(QDialog):
     def _show(self, preview: ImportPreview) -> None:
         self.preview = preview
         self.model.set_rows(preview.rows)
+        # One file: its name is in the window title; the column would only repeat it.
+        self.table.setColumnHidden(FILE, len(preview.parsed) < 2)
         self.warnings.setPlainText("\n".join(preview.notes))
         rows = len(preview.rows)
         new, present = preview.counts["new"], preview.counts["present"]
         duplicates = preview.counts["duplicate"]
+        show = ' <a href="#duplicates">show them first</a>' if duplicates else ""
         self.summary_label.setText(
             f"<b>{rows:,}</b> paper{'' if rows == 1 else 's'} found: "
             f"<b>{new + duplicates:,}</b> new"
-            f" ({duplicates} possible duplicate{'s' if duplicates != 1 else ''}),"
+            f" ({duplicates} possible duplicate{'s' if duplicates != 1 else ''}{show}),"
             f" <b>{present:,}</b> already in the library."
         )
         self.import_button.setEnabled(bool(preview.parsed))

@@ -9,6 +9,7 @@ hold every row in memory and sort it in Python.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,6 +98,9 @@ _FLAGS = (
 )
 
 PAPER_IDS_MIME = "application/x-readinglist-paper-ids"
+# Which table a drag started from (process and model): rows dropped back on the same table
+# reorder its reading list; ids from another window or process never do.
+DRAG_ORIGIN_MIME = "application/x-readinglist-drag-origin"
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the invisible root: a table has no children
@@ -138,6 +142,7 @@ class _Search:
     query: Query
     sort: SortSpec | None
     scope_sql: str | None
+    list_name: str | None = None  # a reading list shown in its own order
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,16 @@ class _Found:
     @property
     def generation(self) -> int:
         return self.search.generation
+
+
+def _list_ids(library: Library, parsed: Query, list_name: str, scope_sql: str | None) -> list[int]:
+    """The list's papers that match, in the list's order (the order export and `readinglist
+    list show` use). Reading lists are short: read whole, at once."""
+    order = library.list_paper_ids(list_name)
+    if parsed.where is None:
+        return order
+    matched = set(library.search_ids(parsed, None, scope_sql=scope_sql))
+    return [paper_id for paper_id in order if paper_id in matched]
 
 
 def _fetch_rows(library: Library, ids: Sequence[int]) -> list[_Row]:
@@ -179,6 +194,8 @@ class PaperTableModel(QAbstractTableModel):
         self._rows: dict[int, _Row] = {}
         self._query = ""
         self._scope: str | None = None
+        # The reading list shown, in its own order (None: the order of the sort).
+        self._list_name: str | None = None
         self._complete = True
         self._generation = 0
         # Background searches whose results are still to come: their handles stay referenced
@@ -205,29 +222,43 @@ class PaperTableModel(QAbstractTableModel):
         """Whether the table shows the whole result of the latest search or refresh."""
         return self._complete
 
+    @property
+    def list_name(self) -> str | None:
+        """The reading list whose papers the table shows in the list's own order, if any."""
+        return self._list_name
+
     def all_ids(self) -> list[int]:
         """The current search's whole id list in the table's order, even while the background
         query is still delivering it (then the search runs again here, whole)."""
         if self._complete:
             return list(self._ids)
         parsed = parse_query(self._query)
+        if self._list_name is not None:
+            return _list_ids(self.library, parsed, self._list_name, self._scope)
         spec = None if parsed.sort else self.sort_spec()
         return self.library.search_ids(parsed, spec, scope_sql=self._scope)
 
     def sort_spec(self) -> SortSpec:
         return SortSpec(SORT_FIELDS[self.sort_column], self.sort_descending)
 
-    def search(self, query: str, scope_sql: str | None = None) -> None:
+    def search(
+        self, query: str, scope_sql: str | None = None, *, list_name: str | None = None
+    ) -> None:
         """Show the papers matching `query`; a QueryError (raised here, at once) leaves the
-        model as it was. The rows arrive from the background; `loaded` says when all did."""
+        model as it was. The rows arrive from the background; `loaded` says when all did.
+
+        With `list_name` (and no sort: in the query) the papers come in that reading list's
+        own order."""
         parsed = parse_query(query)
         # A query's own sort: wins over the header, as the query language promises.
         spec = None if parsed.sort else self.sort_spec()
         self._generation += 1
         self._query = query
         self._scope = scope_sql
+        self._list_name = list_name if parsed.sort is None else None
         self._complete = False
-        self._start(_Search(self._generation, parsed, spec, scope_sql), "head")
+        search = _Search(self._generation, parsed, spec, scope_sql, self._list_name)
+        self._start(search, "head")
 
     def refresh(self, changed: Sequence[int] | None = ()) -> None:
         """Run the current search again, whole, in the background, after the papers `changed`
@@ -242,7 +273,11 @@ class PaperTableModel(QAbstractTableModel):
         self._generation += 1
         self._complete = False
         search = _Search(
-            self._generation, parsed, None if parsed.sort else self.sort_spec(), self._scope
+            self._generation,
+            parsed,
+            None if parsed.sort else self.sort_spec(),
+            self._scope,
+            self._list_name,
         )
         self._start(search, "refresh", None if changed is None else tuple(changed))
 
@@ -251,7 +286,7 @@ class PaperTableModel(QAbstractTableModel):
             return
         self.sort_column = column
         self.sort_descending = order == Qt.SortOrder.DescendingOrder
-        self.search(self._query, self._scope)
+        self.search(self._query, self._scope, list_name=self._list_name)
 
     def _start(self, search: _Search, kind: str, changed: tuple[int, ...] | None = ()) -> None:
         library = self.library
@@ -260,10 +295,14 @@ class PaperTableModel(QAbstractTableModel):
         def job(_progress: object, _cancelled: object) -> _Found | None:
             if search.generation != self._generation:
                 return None  # superseded while it waited for a thread: skip the query
-            ids = library.search_ids(
-                search.query, search.sort, scope_sql=search.scope_sql, limit=limit
-            )
-            complete = limit is None or len(ids) < limit
+            if search.list_name is not None:
+                ids = _list_ids(library, search.query, search.list_name, search.scope_sql)
+                complete = True
+            else:
+                ids = library.search_ids(
+                    search.query, search.sort, scope_sql=search.scope_sql, limit=limit
+                )
+                complete = limit is None or len(ids) < limit
             # The rows the first screen shows, fetched and formatted here, not while painting.
             rows = _fetch_rows(library, ids[:_BLOCK]) if kind == "head" else []
             return _Found(search, kind, ids, complete, rows, changed)
@@ -455,7 +494,15 @@ class PaperTableModel(QAbstractTableModel):
         rows = sorted({i.row() for i in indexes if i.isValid()})
         mime = QMimeData()
         mime.setData(PAPER_IDS_MIME, json.dumps([self._ids[r] for r in rows]).encode())
+        mime.setData(DRAG_ORIGIN_MIME, self.drag_origin())
         return mime
+
+    def drag_origin(self) -> bytes:
+        return f"{os.getpid()}:{id(self)}".encode()
+
+    def dragged_here(self, mime: QMimeData) -> bool:
+        """Whether these rows were dragged from this very model."""
+        return bytes(mime.data(DRAG_ORIGIN_MIME).data()) == self.drag_origin()
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
