@@ -154,6 +154,20 @@ CREATE TRIGGER tags_rename AFTER UPDATE OF name ON tags BEGIN
 END;
 """
 
+# Completion from arXiv and Hugging Face: the DOI arXiv knows, and where each completed field
+# came from (one row per paper and field; the reading pane shows them).
+_V2_COMPLETION = """
+ALTER TABLE papers ADD COLUMN doi TEXT;
+CREATE TABLE completed_fields (
+    paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+    field VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    reference TEXT,
+    completed_at VARCHAR NOT NULL,
+    PRIMARY KEY (paper_id, field)
+);
+"""
+
 # MIGRATIONS[n] upgrades a library from version n to n + 1.
-MIGRATIONS: Sequence[str] = (_V1,)
+MIGRATIONS: Sequence[str] = (_V1, _V2_COMPLETION)
 SCHEMA_VERSION = len(MIGRATIONS)
