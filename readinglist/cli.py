@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from readinglist import __version__
+from readinglist.complete_command import add_complete_parser
+from readinglist.core.completion.service import field_sources
 from readinglist.core.database import resolve_library_path
 from readinglist.core.errors import UserError
 from readinglist.core.library import Library
@@ -35,6 +37,7 @@ def paper_json(record: PaperRecord) -> dict[str, Any]:
         "title": record.title,
         "abstract": record.abstract,
         "arxiv_id": record.arxiv_id,
+        "doi": record.doi,
         "url": record.url,
         "published": record.published.isoformat() if record.published else None,
         "published_precision": str(record.published_precision),
@@ -212,6 +215,14 @@ def cmd_show(library: Library, args: argparse.Namespace) -> int:
         lines.append("lists: " + ", ".join(record.lists))
     if record.sources:
         lines.append("seen in: " + ", ".join(f"{s.name} (#{s.position})" for s in record.sources))
+    if record.doi:
+        lines.append(f"doi: {record.doi}")
+    for source in field_sources(library, record.id):
+        lines.append(
+            f"{source.label}: from {source.source_label}"
+            + (f" ({source.reference})" if source.reference else "")
+            + f", {source.completed_at:%Y-%m-%d %H:%M} UTC"
+        )
     lines += ["", record.abstract or "(no abstract)"]
     if record.notes:
         lines += ["", "Notes:", record.notes]
@@ -386,6 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("sources", cmd_sources, "the imported files")
     add_export_parser(commands)
+    add_complete_parser(commands)
     return parser
 
 

@@ -281,3 +281,53 @@ def serve(services: Services) -> Iterator[Services]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+# ----------------------------------------------------------------- generated answers
+# Names with what bibtex finds hard: accents, particles, a suffix, a hyphen, one word.
+_GIVEN = ["José", "Zoë", "Łukasz", "Anne-Marie", "Samyam", "Yuxiong", "Olatunji", "Chloé",
+          "Jürgen", "Søren", "Hiroshi", "Ana", "Ivan", "Priya", "Tomás"]  # fmt: skip
+_FAMILY = ["Núñez", "Müller", "Kaiser", "van der Berg", "Rajbhandari", "He", "Ruwase",
+           "O'Neil", "Schmidhuber", "Ødegård", "Kamabe", "de la Cruz", "Petrov", "Iyer",
+           "Smith Jr."]  # fmt: skip
+_CATEGORIES = ["cs.LG", "cs.CL", "cs.CV", "cs.DC", "stat.ML", "eess.AS"]
+
+
+def generated_papers(
+    titles: list[tuple[str, int | None, dt.date | None, str]],
+) -> list[ServicePaper]:
+    """What the services would say about papers known by title (and author count, date and
+    its precision): deterministic, derived from the titles alone."""
+    papers = []
+    for index, (title, authors_count, published, precision) in enumerate(titles, 1):
+        digest = int(hashlib.sha256(title_key(title).encode()).hexdigest(), 16)
+        count = authors_count or 1 + digest % 6
+        if digest % 17 == 0:
+            count = 1  # a one-word team name now and then
+            authors = ["DeepSeek-AI"]
+        else:
+            authors = [
+                f"{_GIVEN[(digest >> (4 * i)) % len(_GIVEN)]} "
+                f"{_FAMILY[(digest >> (4 * i + 2)) % len(_FAMILY)]}"
+                for i in range(count)
+            ]
+        if published is None:
+            published = dt.date(2019 + digest % 7, 1 + digest % 12, 1 + digest % 28)
+        elif precision == "year_inferred":
+            published = published.replace(year=published.year - 1 + digest % 2)
+        month = published.strftime("%y%m")
+        papers.append(
+            ServicePaper(
+                arxiv_id=f"{month}.{index:05d}",
+                title=title,
+                authors=authors,
+                published=published,
+                abstract=f"The abstract of {title}.",
+                categories=[_CATEGORIES[digest % len(_CATEGORIES)], "cs.AI"],
+                doi=f"10.48550/arXiv.{month}.{index:05d}" if digest % 3 == 0 else None,
+                journal_ref="NeurIPS 2024" if digest % 5 == 0 else None,
+                upvotes=digest % 90,
+                github=f"https://github.com/lab{digest % 50}/code{index}" if digest % 2 else None,
+            )
+        )
+    return papers

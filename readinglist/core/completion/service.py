@@ -111,11 +111,12 @@ class PaperPlan:
     candidates: list[RemotePaper] = field(default_factory=list)
     duplicate_of: int | None = None
 
-    def describe(self) -> str:
-        """One line for the preview and the command line."""
+    def describe(self, done: bool = False) -> str:
+        """One line for the preview and the command line (`done`: after applying it)."""
         if self.outcome is Outcome.COMPLETE:
             shown = [c for c in self.changes if c.field not in {"published_precision"}]
-            return "would fill " + ", ".join(_change_text(c) for c in shown)
+            verb = "filled " if done else "would fill "
+            return verb + ", ".join(_change_text(c) for c in shown)
         if self.outcome is Outcome.NOTHING_NEW:
             return f"arXiv:{self.arxiv_id}, nothing to add"
         if self.outcome is Outcome.DUPLICATE:
