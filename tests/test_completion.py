@@ -218,12 +218,12 @@ def test_a_bare_paper_is_completed_with_its_sources_recorded(
     assert all(s.user_agent == USER_AGENT for s in services.seen)
     assert "ReadingList" in USER_AGENT
     # Undo and redo give back exactly what was there.
-    run.revert(applied)
+    run.revert([applied])
     back = library.get(paper_id)
     assert back.arxiv_id is None and back.authors is None and back.doi is None
     assert (back.published, back.published_precision) == (dt.date(2025, 10, 4), "year_inferred")
     assert field_sources(library, paper_id) == []
-    run.reapply(applied)
+    run.reapply([applied])
     assert library.get(paper_id).arxiv_id == "1910.02054"
     assert len(field_sources(library, paper_id)) == len(sources)
 
@@ -382,6 +382,13 @@ def test_ids_are_asked_100_at_a_time_with_3_s_between_arxiv_requests(
     assert batches == [100, 100, 50]
     # The first request goes at once; each later one waits out the 3 s since the last.
     assert clock.sleeps == [3.0, 3.0]
+
+
+def test_two_look_ups_in_one_process_keep_the_spacing_between_them(services: Services) -> None:
+    clock = FakeClock()
+    for _ in range(2):
+        ArxivClient(services.arxiv_url, clock=clock).by_ids(["1910.02054"], lambda: False)
+    assert clock.sleeps == [3.0]
 
 
 def test_the_default_spacing_is_3_s_and_the_environment_may_change_it(

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from readinglist.core.errors import QueryError
 from readinglist.core.library import Library
+from readinglist.gui.controllers.completing import CompletionController
 from readinglist.gui.controllers.editing import EditController
 from readinglist.gui.controllers.exporting import ExportController
 from readinglist.gui.controllers.importing import ImportController
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.exporter = ExportController(self)
         self.editor = EditController(self)
         self.menus = WindowMenus(self)
+        self.completion = CompletionController(self)  # Paper ▸ Complete from arXiv…
         # On first run the table is hidden behind the empty state; pasting must work there too.
         self.empty_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.empty_label.addAction(self.menus.paste_action)

@@ -116,3 +116,12 @@ class Settings:
     @query.setter
     def query(self, value: str) -> None:
         self._store.setValue("filter/query", value)
+
+    @property
+    def network_allowed(self) -> bool:
+        """Whether Paper ▸ Complete from arXiv… may use the network (nothing else does)."""
+        return bool(self._int("network/allowed", 1))
+
+    @network_allowed.setter
+    def network_allowed(self, value: bool) -> None:
+        self._store.setValue("network/allowed", int(value))

@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -114,6 +115,23 @@ class RateLimiter:
             self._last = self.clock.now()
 
 
+_DEFAULT_CLOCK = Clock()
+_LIMITERS: weakref.WeakKeyDictionary[Clock, dict[tuple[str, float], RateLimiter]] = (
+    weakref.WeakKeyDictionary()
+)
+_LIMITERS_LOCK = threading.Lock()
+
+
+def shared_limiter(host: str, spacing: float, clock: Clock) -> RateLimiter:
+    """One limiter per host and clock in the process: two look-ups one after the other (the
+    window's dialog opened twice) still keep the host's spacing between their requests."""
+    with _LIMITERS_LOCK:
+        limiters = _LIMITERS.setdefault(clock, {})
+        if (host, spacing) not in limiters:
+            limiters[(host, spacing)] = RateLimiter(spacing, clock)
+        return limiters[(host, spacing)]
+
+
 @dataclass(frozen=True)
 class Response:
     url: str
@@ -155,8 +173,8 @@ class HttpClient:
             raise UserError(f"{base_url!r} is not an http(s) address")
         self.base_url = base_url.rstrip("/")
         self.host = parsed.hostname or parsed.netloc
-        self.clock = clock or Clock()
-        self.limiter = RateLimiter(spacing, self.clock)
+        self.clock = clock or _DEFAULT_CLOCK
+        self.limiter = shared_limiter(parsed.netloc, spacing, self.clock)
         self.timeout = timeout
         self.backoff = backoff
         self.max_attempts = max_attempts

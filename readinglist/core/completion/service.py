@@ -114,7 +114,7 @@ class PaperPlan:
     def describe(self, done: bool = False) -> str:
         """One line for the preview and the command line (`done`: after applying it)."""
         if self.outcome is Outcome.COMPLETE:
-            shown = [c for c in self.changes if c.field not in {"published_precision"}]
+            shown = [c for c in self.changes if c.field not in {"published_precision", "url"}]
             verb = "filled " if done else "would fill "
             return verb + ", ".join(_change_text(c) for c in shown)
         if self.outcome is Outcome.NOTHING_NEW:
@@ -457,40 +457,41 @@ class Completer:
                 _record_sources(c, plan.paper_id, applied.sources, applied.completed_at)
         return applied
 
-    def revert(self, applied: AppliedCompletion) -> None:
-        """Undo one paper's completion: the fields and their sources as they were."""
-        if not applied.changed:
-            return
+    def revert(self, done: Sequence[AppliedCompletion]) -> None:
+        """Undo completions (one write transaction): the fields and their sources as they
+        were. Papers deleted since are skipped."""
         with self.library._write() as c:
-            if not _rows(c, [applied.paper_id]):
-                return
-            _store(c, applied.paper_id, applied.before, _now())
-            c.execute(
-                text(
-                    "DELETE FROM completed_fields WHERE paper_id = :p AND field IN "
-                    "(SELECT value FROM json_each(:f))"
-                ),
-                {"p": applied.paper_id, "f": json.dumps(list(applied.after))},
-            )
-            for old in applied.previous_sources:
-                c.execute(
-                    text(
-                        "INSERT OR REPLACE INTO completed_fields "
-                        "(paper_id, field, source, reference, completed_at) "
-                        "VALUES (:paper_id, :field, :source, :reference, :completed_at)"
-                    ),
-                    old,
-                )
+            for applied in reversed(done):
+                if applied.changed and _rows(c, [applied.paper_id]):
+                    _revert_one(c, applied)
 
-    def reapply(self, applied: AppliedCompletion) -> None:
-        """Redo one paper's completion exactly as it was first applied."""
-        if not applied.changed:
-            return
+    def reapply(self, done: Sequence[AppliedCompletion]) -> None:
+        """Redo completions exactly as they were first applied (one write transaction)."""
         with self.library._write() as c:
-            if not _rows(c, [applied.paper_id]):
-                return
-            _store(c, applied.paper_id, applied.after, _now())
-            _record_sources(c, applied.paper_id, applied.sources, applied.completed_at)
+            for applied in done:
+                if applied.changed and _rows(c, [applied.paper_id]):
+                    _store(c, applied.paper_id, applied.after, _now())
+                    _record_sources(c, applied.paper_id, applied.sources, applied.completed_at)
+
+
+def _revert_one(c: Connection, applied: AppliedCompletion) -> None:
+    _store(c, applied.paper_id, applied.before, _now())
+    c.execute(
+        text(
+            "DELETE FROM completed_fields WHERE paper_id = :p AND field IN "
+            "(SELECT value FROM json_each(:f))"
+        ),
+        {"p": applied.paper_id, "f": json.dumps(list(applied.after))},
+    )
+    for old in applied.previous_sources:
+        c.execute(
+            text(
+                "INSERT OR REPLACE INTO completed_fields "
+                "(paper_id, field, source, reference, completed_at) "
+                "VALUES (:paper_id, :field, :source, :reference, :completed_at)"
+            ),
+            old,
+        )
 
 
 def _lacks_hf_details(row: dict[str, Any]) -> bool:
