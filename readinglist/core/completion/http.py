@@ -30,7 +30,8 @@ USER_AGENT = (
     f"ReadingList/{__version__} (desktop reading list; https://github.com/readinglist/readinglist)"
 )
 TIMEOUT = 20.0  # seconds to connect, and of silence while reading the answer
-MAX_ATTEMPTS = 4  # the first try and three retries
+MAX_ATTEMPTS = 4  # the first try and three retries, for 429 and 5xx answers
+NETWORK_ATTEMPTS = 2  # for a host that cannot be reached or stays silent
 MAX_RETRY_WAIT = 120.0  # a Retry-After beyond this is treated as "not now"
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 
@@ -210,7 +211,9 @@ class HttpClient:
                 response = self._send(url)
             except NetworkError:
                 self.limiter.done()
-                if attempt >= self.max_attempts:
+                # Unreachable or silent: one more try, not three, so that a machine without
+                # a network hears so within seconds.
+                if attempt >= min(self.max_attempts, NETWORK_ATTEMPTS):
                     raise
                 self.clock.sleep(self.backoff * 2 ** (attempt - 1), cancelled)
                 continue
