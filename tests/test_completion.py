@@ -511,3 +511,21 @@ def test_the_guard_fails_a_connection_off_this_machine() -> None:
         urllib.request.urlopen("http://192.0.2.1/", timeout=1)  # TEST-NET-1, never routed
     with pytest.raises(NetworkUsed):
         socket.getaddrinfo("export.arxiv.org", 443)
+
+
+def test_a_version_1_library_upgrades_with_its_papers_and_a_backup(tmp_path: Path) -> None:
+    import shutil
+    import sqlite3
+
+    path = tmp_path / "library.sqlite"
+    shutil.copy(Path(__file__).resolve().parent / "fixtures" / "library-v1.sqlite", path)
+    before = sqlite3.connect(path).execute("SELECT count(*) FROM papers").fetchone()[0]
+    library = Library(path)
+    try:
+        ids = library.search_ids("", None)
+        assert len(ids) == before > 0
+        assert library.get(ids[0]).doi is None
+        assert field_sources(library, ids[0]) == []
+    finally:
+        library.close()
+    assert list(tmp_path.glob("library.sqlite.backup-*"))
