@@ -204,11 +204,11 @@ class Services:
                 return 200, "application/atom+xml", atom_feed(raw, found)
             phrase = query.get("search_query", "")
             if phrase.startswith('ti:"') and phrase.endswith('"'):
-                words = title_key(phrase[4:-1]).split()
+                phrase_words = title_key(phrase[4:-1]).split()
                 found = [
                     p
                     for p in self.papers
-                    if p.on_arxiv and _contains(title_key(p.title).split(), words)
+                    if p.on_arxiv and _contains(title_key(p.title).split(), phrase_words)
                 ]
                 return 200, "application/atom+xml", atom_feed(raw, found[:10])
             return 400, "application/atom+xml", b""

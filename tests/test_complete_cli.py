@@ -243,3 +243,24 @@ def test_completed_bibtex_opens_in_jabref_without_a_warning(
     log, xml = open_in_jabref(bib, tmp_path)
     assert "WARN" not in log and "ERROR" not in log, log
     assert xml.count("<entry id=") == 311
+
+
+def test_a_failure_mid_run_keeps_the_papers_completed_before_it(
+    imported: Path, tmp_path: Path, services: Services, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = copy_library(imported, tmp_path)
+    answer_for_every_paper(path, services)
+    busy = Fault(status=503, headers={"Retry-After": "0"})
+    services.fault("/api/query", Fault(), *[busy for _ in range(4)])  # the second batch fails
+    assert main(["--library", str(path), "complete"]) == 1
+    out, err = capsys.readouterr()
+    assert err == (
+        "readinglist: could not reach 127.0.0.1: HTTP 503 for /api/query; "
+        "the 100 papers completed before were kept\n"
+    )
+    assert out.count(": filled arXiv id") == 100
+    library = Library(path)
+    try:
+        assert len(library.search_ids("has:arxiv")) == 100
+    finally:
+        library.close()

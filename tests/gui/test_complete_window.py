@@ -6,8 +6,10 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
+from readinglist.core.completion.service import AppliedCompletion, Completer, PaperPlan
 from readinglist.core.library import Library
 from readinglist.gui.controllers.completing import sources_text
 from readinglist.gui.dialogs.complete import CompleteDialog
@@ -36,9 +38,9 @@ def services(monkeypatch: pytest.MonkeyPatch, library: Library) -> Iterator[Serv
 
 def paper_menu_texts(window: MainWindow) -> list[str]:
     for action in window.menuBar().actions():
-        if action.text() == "&Paper":
-            menu = action.menu()
-            return [a.text() for a in menu.actions()]  # type: ignore[union-attr]
+        menu = action.menu()
+        if action.text() == "&Paper" and isinstance(menu, QMenu):
+            return [a.text() for a in menu.actions()]
     return []
 
 
@@ -63,8 +65,9 @@ def test_completing_the_selection_previews_applies_and_undoes_as_one_step(
     dialog.look_up_button.click()
     qtbot.waitUntil(dialog.complete_button.isEnabled, timeout=20000)
     assert dialog.preview.topLevelItemCount() == 3
-    assert [dialog.preview.topLevelItem(i).text(1) for i in range(3)] == ["Will complete"] * 3
-    assert "arXiv id" in dialog.preview.topLevelItem(0).text(2)
+    rows = [dialog.preview.topLevelItem(i) for i in range(3)]
+    assert [row.text(1) for row in rows if row is not None] == ["Will complete"] * 3
+    assert rows[0] is not None and "arXiv id" in rows[0].text(2)
     assert "Nothing has changed yet" in dialog.status.text()
     assert dialog.complete_button.text() == "Complete 3 Papers"
     assert all(library.get(i).arxiv_id is None for i in ids)  # the preview wrote nothing
@@ -124,19 +127,37 @@ def test_a_failing_service_is_one_sentence_in_the_dialog(
 
 
 def test_cancel_while_applying_keeps_what_was_done_as_one_undo_step(
-    window: MainWindow, qtbot: QtBot, services: Services, library: Library
+    window: MainWindow,
+    qtbot: QtBot,
+    services: Services,
+    library: Library,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     dialog = open_dialog(window, qtbot)
     dialog.scope_group.buttons()[-1].setChecked(True)
     dialog.look_up_button.click()
     qtbot.waitUntil(dialog.complete_button.isEnabled, timeout=30000)
+    # Hold the first paper's write until Cancel has been pressed.
+    entered, release = threading.Event(), threading.Event()
+    apply = Completer.apply
+
+    def held(self: Completer, plan: PaperPlan) -> AppliedCompletion:
+        entered.set()
+        release.wait(10)
+        return apply(self, plan)
+
+    monkeypatch.setattr(Completer, "apply", held)
     dialog.complete_button.click()
-    window.completion.cancel()
+    qtbot.waitUntil(entered.is_set)
+    assert window.completion.cancel_button.isVisible()
+    window.completion.cancel_button.click()
+    release.set()
     qtbot.waitUntil(lambda: window.completion.task is None, timeout=20000)
-    done = [a for a in window.completion.done if a.changed]
-    assert len(library.search_ids("has:arxiv")) == len(done)
-    if done:
-        window.editor.undo_stack.undo()
+    # The paper being written when Cancel came is kept; no other was started.
+    assert len(library.search_ids("has:arxiv")) == 1
+    assert "Completed 1 of 311 papers" in window.statusBar().currentMessage()
+    assert window.editor.undo_stack.undoText() == "Complete 1 paper"
+    window.editor.undo_stack.undo()
     assert library.search_ids("has:arxiv") == []
 
 
