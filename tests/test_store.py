@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, inspect
 
-import readinglist.core.library as library_module
+import readinglist.core.importing as importing
 from readinglist.core.database import APPLICATION_ID
 from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult
 from readinglist.core.errors import ImportCancelled, LibraryOpenError, UserError
@@ -316,8 +316,8 @@ def _paper_indexes(path: Path) -> set[str]:
 def bulk_at_100(monkeypatch: pytest.MonkeyPatch) -> None:
     """The bulk-import paths (index rebuild, statistics, background checkpoint) from 100
     new papers instead of thousands, so a test exercises them in a fraction of a second."""
-    monkeypatch.setattr(library_module, "_BULK_REINDEX_MIN", 100)
-    monkeypatch.setattr(library_module, "_REANALYZE_THRESHOLD", 100)
+    monkeypatch.setattr(importing, "BULK_REINDEX_MIN", 100)
+    monkeypatch.setattr(importing, "REANALYZE_THRESHOLD", 100)
 
 
 def _synthetic(count: int) -> list[ParsedPaper]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import stat
 import threading
@@ -161,46 +162,83 @@ def backup_path_for(path: Path, when: dt.datetime | None = None) -> Path:
     return path.with_name(f"{path.name}.backup-{stamp}")
 
 
+def _statements(script: str) -> list[str]:
+    """A migration script's statements, one by one: `executescript` would commit the
+    transaction that holds the write lock before running them."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements
+
+
+def _versions(connection: sqlite3.Connection) -> tuple[int, int, bool]:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    has_tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    return version, app_id, has_tables
+
+
 def _migrate(path: Path) -> None:
-    """Bring the file to SCHEMA_VERSION, backing it up first when it holds an older version."""
+    """Bring the file to SCHEMA_VERSION, backing it up first when it holds an older version.
+
+    The version is read again under the write lock: two processes opening a new (or old)
+    library at once must not both create (or upgrade) it."""
     try:
-        connection = sqlite3.connect(path, timeout=5, isolation_level=None)
+        connection = sqlite3.connect(path, timeout=30, isolation_level=None)
     except sqlite3.Error as exc:
         raise LibraryOpenError(f"{path} cannot be opened ({exc})") from None
     upgrading = False
     try:
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        app_id = connection.execute("PRAGMA application_id").fetchone()[0]
-        has_tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-        if version > SCHEMA_VERSION:
-            raise LibraryOpenError(
-                f"{path.name} was written by a newer ReadingList (library version {version}; "
-                f"this one reads up to {SCHEMA_VERSION}): update ReadingList to open it"
-            )
-        if has_tables and app_id != APPLICATION_ID:
-            raise LibraryOpenError(f"{path} is an SQLite database, but not a ReadingList library")
-        if version == SCHEMA_VERSION:
-            return
-        if not has_tables:
-            # Set before the first table exists, so only new libraries get it. 8 KB pages
-            # hold an abstract's full-text row with less slack than 4 KB ones: a 100,000-paper
-            # library is 11% smaller and imports faster.
-            connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        # Before any lock: a page size takes effect only while the file is still empty, and
+        # only new libraries get it. 8 KB pages hold an abstract's full-text row with less
+        # slack than 4 KB ones: a 100,000-paper library is 11% smaller and imports faster.
+        connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        # WAL from the first transaction on (a no-op once it is): switching a file in use to
+        # WAL later needs it to itself, and another process opening it at once would be refused.
+        connection.execute("PRAGMA journal_mode = WAL")
+        for locked in (False, True):
+            if locked:
+                connection.execute("BEGIN IMMEDIATE")
+            version, app_id, has_tables = _versions(connection)
+            if version > SCHEMA_VERSION:
+                raise LibraryOpenError(
+                    f"{path.name} was written by a newer ReadingList (library version {version}; "
+                    f"this one reads up to {SCHEMA_VERSION}): update ReadingList to open it"
+                )
+            if has_tables and app_id != APPLICATION_ID:
+                raise LibraryOpenError(
+                    f"{path} is an SQLite database, but not a ReadingList library"
+                )
+            if version == SCHEMA_VERSION:
+                return  # the finally below rolls a needless lock back
         upgrading = version > 0
-        if version > 0:
-            target = backup_path_for(path)
-            with sqlite3.connect(target) as backup:
-                connection.backup(backup)
-            backup.close()
+        if upgrading:
+            # Read through a second connection: SQLite refuses to back up from the one that
+            # holds the write lock, and readers still see the last committed state.
+            source = sqlite3.connect(path, timeout=30)
+            try:
+                with sqlite3.connect(backup_path_for(path)) as backup:
+                    source.backup(backup)
+                backup.close()
+            finally:
+                source.close()
+        # Every step in the one transaction: a failure leaves the file as it was.
         for step in range(version, SCHEMA_VERSION):
-            # One transaction per step: a failed step leaves the file at the previous version.
-            connection.executescript(
-                f"BEGIN IMMEDIATE;\n{MIGRATIONS[step]}\n"
-                f"PRAGMA application_id = {APPLICATION_ID};\n"
-                f"PRAGMA user_version = {step + 1};\nCOMMIT;"
-            )
+            for statement in _statements(MIGRATIONS[step]):
+                connection.execute(statement)
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
         message = str(exc)
+        if _disk_full(path):
+            raise LibraryOpenError(f"the disk holding {path.name} is full") from None
         if "locked" in message:
             raise LibraryOpenError(f"{path.name} is locked by another program") from None
         if "not a database" in message or "malformed" in message:
@@ -209,7 +247,16 @@ def _migrate(path: Path) -> None:
             raise LibraryOpenError(_read_only_reason(path, upgrading)) from None
         raise LibraryOpenError(f"{path.name} cannot be opened (SQLite: {message})") from None
     finally:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
         connection.close()
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < 64 * 1024
+    except OSError:
+        return False
 
 
 def _read_only_reason(path: Path, upgrading: bool) -> str:

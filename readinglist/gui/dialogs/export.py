@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readinglist.core.database import is_open_library_file
 from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.exporters.bibtex import export_bibtex
@@ -382,6 +383,9 @@ class ExportDialog(QDialog):
         export_format = self.export_format()
         if not path.suffix:
             path = path.with_suffix(EXTENSIONS[export_format])
+        if is_open_library_file(path):
+            self._show_error(f"{path.name} is the library itself; choose another file")
+            return
         options = self.export_options()
         source = self.source
         library = self.library
