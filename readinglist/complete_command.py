@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import Any, TypeVar
 
 from readinglist.core.completion.http import CompletionCancelled, NetworkError
 from readinglist.core.completion.remote import ServiceFormatError
@@ -19,8 +19,10 @@ from readinglist.core.completion.service import (
 from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 
+Parser = TypeVar("Parser", bound=argparse.ArgumentParser)  # the command line's own subclass
 
-def add_complete_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+
+def add_complete_parser(subparsers: argparse._SubParsersAction[Parser]) -> None:
     parser = subparsers.add_parser(
         "complete",
         help="complete papers (arXiv id, authors, date, DOI) from arXiv and Hugging Face",

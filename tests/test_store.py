@@ -243,6 +243,14 @@ def test_lists_tags_and_saved_searches(library: Library) -> None:
     assert [(entry.name, entry.count) for entry in library.lists()] == [("Week one", 3)]
     library.remove_from_list("Week one", [ids[1]])
     assert library.list_paper_ids("Week one") == [ids[0], ids[2]]
+    # Positions with a gap (ids[1] left): a new order is still exactly the one given.
+    library.move_in_list("Week one", [ids[2], ids[0]])
+    assert library.list_paper_ids("Week one") == [ids[2], ids[0]]
+    with pytest.raises(UserError, match="exactly the papers"):
+        library.move_in_list("Week one", [ids[2], ids[1]])
+    with pytest.raises(UserError, match="exactly the papers"):
+        library.move_in_list("Week one", [ids[2], ids[0], ids[0]])
+    library.move_in_list("Week one", [ids[0], ids[2]])
     library.delete_list("Week one")
     assert library.lists() == [] and library.count() == 98
     library.add_tags(ids, ["ML", "to read"])

@@ -20,7 +20,7 @@ import pytest
 
 from readinglist.core.library import Library
 from tests.conftest import HF_TEXT_SAMPLES
-from tests.helpers import import_file
+from tests.helpers import import_file, sql_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = HF_TEXT_SAMPLES[2]
@@ -178,3 +178,39 @@ def test_a_write_behind_another_programs_lock_waits_then_says_so(tmp_path: Path)
         assert after.get(1).notes == "now it can"
     finally:
         after.close()
+
+
+def generated_page(path: Path, count: int) -> Path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synthetic import entries, hf_text_page
+
+    path.write_text(hf_text_page(entries(count), page_date="Dec 31"), encoding="utf-8")
+    return path
+
+
+def test_a_killed_import_leaves_the_last_committed_state(tmp_path: Path) -> None:
+    library = small_library(tmp_path / "library.sqlite")
+    before = digest(tmp_path)
+    page = generated_page(tmp_path / "big.txt", 3000)  # a bulk import: deferred checkpoint
+    for stop_at, papers_after in (("halfway", 72), ("committed", 72 + 3000)):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.processes.import_until_told", str(library), str(page)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None and process.stdin is not None
+        assert process.stdout.readline().strip() == "halfway"  # inside the transaction
+        if stop_at == "committed":
+            process.stdin.write("go on\n")
+            process.stdin.flush()
+            assert process.stdout.readline().strip() == "committed"
+        process.kill()
+        process.communicate(timeout=60)
+        assert sql_rows(library, "PRAGMA integrity_check") == [("ok",)]
+        assert sql_rows(library, "SELECT count(*) FROM papers") == [(papers_after,)]
+        assert sql_rows(library, "SELECT count(*) FROM papers_fts") == [(papers_after,)]
+        if stop_at == "halfway":
+            assert digest(tmp_path) == before

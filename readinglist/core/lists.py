@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
 from readinglist.core.errors import UserError
 from readinglist.core.fields import now_text
@@ -124,18 +124,16 @@ class ReadingLists:
     def reorder(self, name: str, ordered_ids: Sequence[int]) -> None:
         """Give the list exactly this order (the ids must be the list's members)."""
         with self.store.write() as c:
-            found = list_id(c, name)
-            members = set(
-                c.execute(select(ListItem.paper_id).where(ListItem.list_id == found)).scalars()
-            )
-            if set(ordered_ids) != members or len(ordered_ids) != len(members):
+            where = ListItem.list_id == list_id(c, name)
+            rows = c.execute(select(ListItem.paper_id, ListItem.position).where(where))
+            now = {paper_id: position for paper_id, position in rows}
+            if set(ordered_ids) != set(now) or len(ordered_ids) != len(now):
                 raise UserError("the new order must hold exactly the papers of the list")
-            for position, paper_id in enumerate(ordered_ids, 1):
-                c.execute(
-                    update(ListItem)
-                    .where(ListItem.list_id == found, ListItem.paper_id == paper_id)
-                    .values(position=position)
-                )
+            # Only the papers whose place changes are written (one moved up: two rows).
+            moved = [{"paper": p, "to": n} for n, p in enumerate(ordered_ids, 1) if now[p] != n]
+            if moved:
+                at = ListItem.paper_id == bindparam("paper")
+                c.execute(update(ListItem).where(where, at).values(position=bindparam("to")), moved)
 
     def paper_ids(self, name: str) -> list[int]:
         with self.store.read() as c:

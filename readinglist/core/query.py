@@ -123,13 +123,28 @@ class _Token:
     position: int
     negated: bool = False  # a leading "-"
     field: str | None = None  # "title" in title:word / title:"a phrase"
+    value_position: int = -1  # where the value starts, after any "-" and "field:"
 
 
 _FIELD_PREFIX = re.compile(r"([A-Za-z]+):")
 
+# Bounds that keep every query quick and the parser's recursion shallow. Each word costs a scan
+# of the index for every indexed word it is a prefix of (about 30 ms for a common word at
+# 100,000 papers), so a search of a pasted page would take minutes; real queries are a few
+# words. Parentheses and NOT recurse in the parser and nest in the SQL.
+MAX_QUERY_CHARS = 2000
+MAX_TERMS = 50
+MAX_NESTING = 20
+
 
 def _tokenize(text: str) -> list[_Token]:
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"a query is at most {MAX_QUERY_CHARS:,} characters; this one has {len(text):,}",
+            MAX_QUERY_CHARS,
+        )
     tokens: list[_Token] = []
+    terms = 0
     index = 0
     length = len(text)
     while index < length:
@@ -167,7 +182,8 @@ def _tokenize(text: str) -> list[_Token]:
             end = text.find('"', index + 1)
             if end == -1:
                 raise QueryError("a quotation mark is not closed", index)
-            tokens.append(_Token("phrase", text[index + 1 : end], start, negated, field))
+            terms = _count_term(terms, start)
+            tokens.append(_Token("phrase", text[index + 1 : end], start, negated, field, index + 1))
             index = end + 1
             continue
         end = index
@@ -181,14 +197,28 @@ def _tokenize(text: str) -> list[_Token]:
         elif not word and negated:
             raise QueryError("a minus sign must come right before a word", start)
         else:
-            tokens.append(_Token("word", word, start, negated, field))
+            terms = _count_term(terms, start)
+            tokens.append(_Token("word", word, start, negated, field, index))
         index = end
     return tokens
 
 
+def _count_term(terms: int, position: int) -> int:
+    if terms == MAX_TERMS:
+        raise QueryError(f"a query holds at most {MAX_TERMS} words and terms", position)
+    return terms + 1
+
+
 def _parse_number(text: str, position: int, field: str) -> int:
+    """`position` is where `text` starts; an error points at its first offending character."""
     if not re.fullmatch(r"\d{1,9}", text):
-        raise QueryError(f"{field}: expects a whole number, not {text!r}", position)
+        digits = re.match(r"\d*", text)
+        offset = digits.end() if digits is not None else 0
+        if offset >= 9:  # too many digits: point at the first one too many
+            offset = 9
+        elif offset == len(text):  # nothing at all after the comparison
+            offset = 0
+        raise QueryError(f"{field}: expects a whole number, not {text!r}", position + offset)
     return int(text)
 
 
@@ -199,12 +229,13 @@ def _compare(token: _Token) -> Compare:
     if range_match:
         low, high = int(range_match.group(1)), int(range_match.group(2))
         if low > high:
-            raise QueryError(f"{field}: the range {value} runs backwards", token.position)
+            raise QueryError(f"{field}: the range {value} runs backwards", token.value_position)
         return Compare(field, "between", low, high)
     op_match = re.fullmatch(r"(>=|<=|>|<|=)?(.*)", value)
     assert op_match is not None  # the pattern matches any string
     op = op_match.group(1) or "="
-    return Compare(field, op, _parse_number(op_match.group(2), token.position, field))
+    number_at = token.value_position + op_match.start(2)
+    return Compare(field, op, _parse_number(op_match.group(2), number_at, field))
 
 
 def _term(token: _Token, sorts: list[SortSpec]) -> Node | None:
@@ -223,13 +254,14 @@ def _term(token: _Token, sorts: list[SortSpec]) -> Node | None:
     if field == "has":
         if value.lower() not in HAS_VALUES:
             raise QueryError(
-                f"has: takes one of {', '.join(HAS_VALUES)}, not {value!r}", token.position
+                f"has: takes one of {', '.join(HAS_VALUES)}, not {value!r}", token.value_position
             )
         return FieldTerm("has", value.lower())
     if field == "status":
         if value.lower() not in STATUS_VALUES:
             raise QueryError(
-                f"status: takes unread, reading or read, not {value!r}", token.position
+                f"status: takes unread, reading or read, not {value!r}",
+                token.value_position,
             )
         return FieldTerm("status", value.lower())
     if field == "sort":
@@ -237,7 +269,8 @@ def _term(token: _Token, sorts: list[SortSpec]) -> Node | None:
         name = value.lstrip("-+").lower()
         if name not in SORT_FIELDS:
             raise QueryError(
-                f"sort: takes one of {', '.join(SORT_FIELDS)}, not {value!r}", token.position
+                f"sort: takes one of {', '.join(SORT_FIELDS)}, not {value!r}",
+                token.value_position,
             )
         sorts.append(SortSpec(name, descending))
         return None
@@ -250,6 +283,7 @@ class _Parser:
         self.tokens = _tokenize(text)
         self.index = 0
         self.sorts: list[SortSpec] = []
+        self.depth = 0  # parentheses and NOTs open around the current token
 
     def peek(self) -> _Token | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -294,6 +328,25 @@ class _Parser:
     def parse_unary(self) -> Node | None:
         token = self.peek()
         assert token is not None
+        if token.kind in ("not", "lparen"):
+            if self.depth == MAX_NESTING:
+                raise QueryError(
+                    f"parentheses and NOT nest at most {MAX_NESTING} deep",
+                    token.position,
+                )
+            self.depth += 1
+            try:
+                return self.parse_nested(token)
+            finally:
+                self.depth -= 1
+        self.index += 1
+        node = _term(token, self.sorts)
+        if node is None:
+            return None
+        return Not(node) if token.negated else node
+
+    def parse_nested(self, token: _Token) -> Node | None:
+        """NOT and a parenthesised group, the two ways a query nests."""
         if token.kind == "not":
             self.index += 1
             following = self.peek()
@@ -301,21 +354,15 @@ class _Parser:
                 raise QueryError("NOT needs a word after it", token.position)
             child = self.parse_unary()
             return Not(child) if child is not None else None
-        if token.kind == "lparen":
-            self.index += 1
-            inner = self.parse_or()
-            closing = self.peek()
-            if closing is None or closing.kind != "rparen":
-                raise QueryError("a parenthesis is not closed", token.position)
-            self.index += 1
-            if inner is None:
-                raise QueryError("empty parentheses", token.position)
-            return inner
+        self.index += 1  # the opening parenthesis
+        inner = self.parse_or()
+        closing = self.peek()
+        if closing is None or closing.kind != "rparen":
+            raise QueryError("a parenthesis is not closed", token.position)
         self.index += 1
-        node = _term(token, self.sorts)
-        if node is None:
-            return None
-        return Not(node) if token.negated else node
+        if inner is None:
+            raise QueryError("empty parentheses", token.position)
+        return inner
 
 
 def parse_query(text: str) -> Query:
