@@ -2,7 +2,7 @@
 
 It speaks the services' real formats: Hugging Face paper objects as in
 `tests/fixtures/samples/pages/hf-api-daily-papers_one-item.json`, arXiv Atom feeds laid out as
-the real 2026 response in `tests/fixtures/completion/` (sources in SOURCES.md there). Faults
+the real 2026 response in `tests/fixtures/completion/` (sources in README.md there). Faults
 (429 with Retry-After, 503, a stall, a cut-off answer) are queued per path and served once.
 """
 
