@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ from readinglist.core.search import default_descending
 from readinglist.core.summary import ImportSummary, Outcome
 from readinglist.exporters.command import add_export_parser
 from readinglist.importers import ParseOptions, detect, files_to_import, parse_as, read_listing
-from readinglist.recovery import FailureKind, ReadOnlyLibrary, classify
+from readinglist.recovery import FailureKind, ReadOnlyLibrary, check_writable, classify
 
 Handler = Callable[[Library, argparse.Namespace], int]
 
@@ -544,6 +545,8 @@ def _open_library(explicit: str | None, *, create: bool) -> Library:
     commands still work and writing ones say why they cannot."""
     path = resolve_library_path(explicit)
     try:
+        if path.is_file():
+            check_writable(path)
         return Library(path, create=create)
     except LibraryOpenError as error:
         if classify(path, error).kind is not FailureKind.READ_ONLY or not path.is_file():
@@ -552,6 +555,9 @@ def _open_library(explicit: str | None, *, create: bool) -> Library:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Background work logs what it could not do (statistics, checkpoints); a command has no
+    # log window, and Python's fallback would print those as tracebacks after a success.
+    logging.getLogger("readinglist").addHandler(logging.NullHandler())
     parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
     arguments, files = split_window_files(parser, arguments)
