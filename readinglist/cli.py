@@ -24,6 +24,7 @@ from readinglist.core.search import default_descending
 from readinglist.core.summary import ImportSummary, Outcome
 from readinglist.exporters.command import add_export_parser
 from readinglist.importers import ParseOptions, detect, files_to_import, parse_as, read_listing
+from readinglist.related_command import add_related_parser, answer_like
 
 Handler = Callable[[Library, argparse.Namespace], int]
 
@@ -386,6 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("sources", cmd_sources, "the imported files")
     add_export_parser(commands)
+    add_related_parser(commands)
     return parser
 
 
@@ -447,6 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"readinglist: {error}", file=sys.stderr)
         return 1
+    answer_like(library)
     try:
         code: int = args.handler(library, args)
         return code

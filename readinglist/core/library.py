@@ -39,7 +39,7 @@ from readinglist.core.models import (
 from readinglist.core.normalize import arxiv_abs_url, title_key
 from readinglist.core.query import Query, SortSpec, parse_query
 from readinglist.core.records import PaperRecord, ReadingStatus, SourceRef
-from readinglist.core.search import compile_search
+from readinglist.core.search import SimilarPapers, compile_search
 from readinglist.core.summary import (
     EntryOutcome,
     ImportSummary,
@@ -325,6 +325,7 @@ class Library:
     """A library file: papers, what the user owns of them, and where they came from."""
 
     read_only = False  # a library opened for reading only (see recovery.ReadOnlyLibrary)
+    similar: SimilarPapers | None = None  # answers like:ID; set by whoever holds core.related
     _background: _BackgroundCheckpoints | None = None  # none for a read-only subclass
 
     def __init__(self, path: Path) -> None:
@@ -380,7 +381,9 @@ class Library:
     ) -> list[int]:
         """Ids of the matching papers, in order. Raises QueryError for a malformed query."""
         parsed = parse_query(query) if isinstance(query, str) else query
-        compiled = compile_search(parsed, sort, scope_sql=scope_sql, limit=limit)
+        compiled = compile_search(
+            parsed, sort, scope_sql=scope_sql, limit=limit, similar=self.similar
+        )
         with self._read() as c:
             # Straight through the driver: at 100,000 ids SQLAlchemy's per-row result
             # processing costs more than the query itself.
