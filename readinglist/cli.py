@@ -444,8 +444,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             files=files,
             smoke_test=args.smoke_test,
         )
+    # Only commands that add something start a library; any other on a path that holds none is
+    # an error, so a mistyped --library never leaves an empty library behind.
+    creates = args.command == "import" or (args.command == "list" and args.action == "create")
     try:
-        library = Library.open(args.library)
+        library = Library.open(args.library, create=creates)
     except UserError as error:
         print(f"readinglist: {error}", file=sys.stderr)
         return 1

@@ -22,6 +22,7 @@ from sqlalchemy.pool import NullPool
 
 from readinglist.core.errors import LibraryOpenError
 from readinglist.core.library import Library
+from readinglist.core.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +226,7 @@ class ReadOnlyLibrary(Library):
                 poolclass=NullPool,
             )
             event.listen(self.engine, "connect", _query_only)
+            self.store = Store(path, self.engine, writable=False)
             return
         raise LibraryOpenError(f"{path.name} cannot be read either (SQLite: {last_error})")
 

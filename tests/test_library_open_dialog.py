@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from readinglist.core.errors import LibraryOpenError
+from readinglist.core.errors import LibraryOpenError, UserError
 from readinglist.core.library import Library
 from readinglist.gui.library_open_dialog import LibraryOpenDialog, open_library
 from readinglist.recovery import FailureKind, OpenFailure, ReadOnlyLibrary, Remedy, classify
@@ -144,7 +144,7 @@ def test_read_only_library_opens_read_only(qtbot: QtBot, tmp_path: Path) -> None
     library = open_library(path, ask=answers, choose_file=no_file_chooser)
     assert isinstance(library, ReadOnlyLibrary)
     assert [item.name for item in library.lists()] == ["Mine"]
-    with pytest.raises(Exception, match="readonly"):
+    with pytest.raises(UserError, match=r"library\.sqlite cannot be written .*read-only"):
         library.create_list("Not allowed")
     library.close()
     failure = answers.seen[0]

@@ -13,6 +13,14 @@ class LibraryOpenError(UserError):
     """The library file cannot be opened (newer schema, corrupt, locked, not a library)."""
 
 
+class LibraryError(UserError):
+    """Reading the library failed for a reason outside the program (damaged file, I/O)."""
+
+
+class LibraryWriteError(LibraryError):
+    """A write was refused or failed (busy, read-only, disk full, damaged); nothing changed."""
+
+
 class ListingError(UserError):
     """A file cannot be imported: not a listing, unreadable, truncated beyond repair."""
 

@@ -10,9 +10,8 @@ import datetime as dt
 import difflib
 import json
 import logging
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -22,7 +21,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, func, insert, selec
 from sqlalchemy.engine import RowMapping
 
 from readinglist.core.citekeys import make_citation_key, validate_citation_key
-from readinglist.core.database import WAL_AUTOCHECKPOINT, open_engine, resolve_library_path
+from readinglist.core.database import resolve_library_path
 from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult
 from readinglist.core.errors import ImportCancelled, UserError
 from readinglist.core.gcpause import collector_paused
@@ -40,6 +39,7 @@ from readinglist.core.normalize import arxiv_abs_url, title_key
 from readinglist.core.query import Query, SortSpec, parse_query
 from readinglist.core.records import PaperRecord, ReadingStatus, SourceRef
 from readinglist.core.search import SimilarPapers, compile_search
+from readinglist.core.store import WRITE_BUSY_TIMEOUT, Store
 from readinglist.core.summary import (
     EntryOutcome,
     ImportSummary,
@@ -55,6 +55,8 @@ _BLOCK_LIMIT = 50  # titles compared per first-three-words block
 _BLOCK_SCAN_THRESHOLD = 2000
 _REANALYZE_THRESHOLD = 1000  # new papers after which the planner's statistics are refreshed
 _BULK_REINDEX_MIN = 10_000  # new papers from which indexes are rebuilt rather than updated
+# An import waits this long for another writer (say, another import of 100,000 papers).
+IMPORT_BUSY_TIMEOUT = 300.0
 # Fields a later sighting may fill when the library has nothing for them yet.
 _FILLABLE = (
     "arxiv_id",
@@ -209,9 +211,6 @@ def _drop_paper_indexes(c: Connection) -> list[str]:
     A bulk import into a small library builds each index once from sorted keys afterwards
     instead of updating ten b-trees per row; being in the import's transaction, a failed
     import gets them back with everything else."""
-    if not c.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
-        # pysqlite opens a transaction before INSERT/UPDATE/DELETE only, never before DDL.
-        c.exec_driver_sql("BEGIN")
     rows = c.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master "
         "WHERE type = 'index' AND tbl_name = 'papers' AND sql IS NOT NULL"
@@ -301,65 +300,33 @@ class DeletedPapers:
         return [int(row["id"]) for row in self.papers]
 
 
-class _BackgroundCheckpoints:
-    """The checkpoint threads a library started, so that closing it can wait for them."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._threads: list[threading.Thread] = []
-
-    def start(self, work: Callable[[], None]) -> None:
-        thread = threading.Thread(target=work, name="library-checkpoint", daemon=True)
-        with self._lock:  # started under the lock: wait() never sees an unstarted thread
-            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
-            thread.start()
-
-    def wait(self) -> None:
-        with self._lock:
-            pending = list(self._threads)
-        for thread in pending:
-            thread.join()
-
-
 class Library:
     """A library file: papers, what the user owns of them, and where they came from."""
 
     read_only = False  # a library opened for reading only (see recovery.ReadOnlyLibrary)
     similar: SimilarPapers | None = None  # answers like:ID; set by whoever holds core.related
-    _background: _BackgroundCheckpoints | None = None  # none for a read-only subclass
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
-        self.engine = open_engine(path)
-        self._background = _BackgroundCheckpoints()
+        self.store = Store.open(path, create=create)
+        self.engine = self.store.engine
 
     @classmethod
-    def open(cls, path: str | Path | None = None) -> Library:
-        return cls(resolve_library_path(path))
+    def open(cls, path: str | Path | None = None, *, create: bool = True) -> Library:
+        """The library at `path` (see resolve_library_path); `create=False` refuses a path
+        that holds no library instead of starting an empty one there."""
+        return cls(resolve_library_path(path), create=create)
 
     def close(self) -> None:
-        self.wait_for_checkpoint()
-        # SQLite's advice for long-lived connections: refresh planner statistics that have
-        # gone stale (a library grown by many small imports never reaches the bulk ANALYZE).
-        try:
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA optimize")
-                connection.commit()
-        except Exception:  # a read-only or busy file: statistics can wait for next time
-            pass
-        self.engine.dispose()
+        self.store.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self.engine.begin() as connection:
-            # Take the write lock at once so a reader cannot upgrade into a deadlock.
-            connection.exec_driver_sql("SELECT 1")
-            yield connection
+    def _write(
+        self, *, busy_timeout: float = WRITE_BUSY_TIMEOUT
+    ) -> AbstractContextManager[Connection]:
+        return self.store.write(busy_timeout=busy_timeout)
 
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self.engine.connect() as connection:
-            yield connection
+    def _read(self) -> AbstractContextManager[Connection]:
+        return self.store.read()
 
     # ----------------------------------------------------------------- reading
     def count(self, scope_sql: str | None = None) -> int:
@@ -560,79 +527,42 @@ class Library:
     ) -> None:
         total = len(result.papers)
         big = False  # a bulk import: fresh statistics, and its checkpoint in the background
-        connection = self.engine.connect()
-        try:
-            transaction = connection.begin()
-            try:
-                self._import(
-                    connection, result, summary, now, file_path, sha256, progress, cancelled
-                )
-                if list_name and not dry_run:
-                    list_id = self._list_id(connection, list_name, create=True)
-                    self._append_to_list(connection, list_id, summary.paper_ids, now)
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled()
-                if progress is not None:
-                    progress(total, total)
-                if dry_run:
-                    transaction.rollback()
-                    return
-                big = summary.count(Outcome.NEW) >= _REANALYZE_THRESHOLD
-                if big:
-                    # Its pages go from the WAL into the library file in the background.
-                    connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
-                transaction.commit()
-            except BaseException:
-                if transaction.is_active:
-                    transaction.rollback()
-                raise
-            # Committed: from here on nothing may report the import as failed.
+        # Matching against the library happens inside the write lock: two imports at once run
+        # one after the other, so neither adds a paper the other is adding.
+        with self.store.write(busy_timeout=IMPORT_BUSY_TIMEOUT) as connection:
+            self._import(connection, result, summary, now, file_path, sha256, progress, cancelled)
+            if list_name and not dry_run:
+                list_id = self._list_id(connection, list_name, create=True)
+                self._append_to_list(connection, list_id, summary.paper_ids, now)
+            if cancelled is not None and cancelled():
+                raise ImportCancelled()
+            if progress is not None:
+                progress(total, total)
+            if dry_run:
+                connection.rollback()
+                return
+            big = summary.count(Outcome.NEW) >= _REANALYZE_THRESHOLD
             if big:
-                self._checkpoint_later()
-                self._refresh_statistics(connection)
-        finally:
-            if big:
-                try:
-                    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT}")
-                except Exception:  # the pooled connection is discarded below instead
-                    connection.invalidate()
-            connection.close()
+                self.store.checkpoint_later(connection)
+        # Committed: from here on nothing may report the import as failed.
+        if big:
+            self._refresh_statistics()
 
-    def _refresh_statistics(self, connection: Connection) -> None:
+    def _refresh_statistics(self) -> None:
         """Fresh statistics let SQLite pick the right index for filters and sorts after a big
         import. ANALYZE of the tables an import grows (60 ms at 100,000 papers); a plain
         ANALYZE would also read the whole full-text index, and sampled statistics misjudge
         low-cardinality columns such as status and pick slow plans."""
         try:
-            for table in ("papers", "appearances", "list_items"):
-                connection.exec_driver_sql(f"ANALYZE {table}")
-            connection.commit()
+            with self.store.write(busy_timeout=1) as connection:
+                for table in ("papers", "appearances", "list_items"):
+                    connection.exec_driver_sql(f"ANALYZE {table}")
         except Exception:  # busy, say: PRAGMA optimize on close refreshes them instead
             log.warning("statistics of %s were not refreshed", self.path, exc_info=True)
-            with suppress(Exception):
-                connection.rollback()
-
-    def _checkpoint_later(self) -> None:
-        """Copy a big import's pages from the WAL into the library file on another thread.
-
-        The import is durable once committed; the copy (a second write of every page, 1-1.5 s
-        after 100,000 papers) need not hold up the summary or the window. SQLite lets one
-        checkpoint run at a time; other connections' own small checkpoints skip while it runs.
-        """
-        if self._background is not None:
-            self._background.start(self._checkpoint)
-
-    def _checkpoint(self) -> None:
-        try:
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-        except Exception:  # a busy or read-only file: the next commit or close checkpoints
-            log.warning("background checkpoint of %s failed", self.path, exc_info=True)
 
     def wait_for_checkpoint(self) -> None:
         """Block until background checkpoints are done (close() waits for them too)."""
-        if self._background is not None:
-            self._background.wait()
+        self.store.wait_for_checkpoint()
 
     def _import(
         self,

@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from readinglist.core.errors import LibraryOpenError
 from readinglist.core.library import Library
+from readinglist.gui.file_dialogs import save_file_name
 from readinglist.recovery import (
     FailureKind,
     OpenFailure,
@@ -130,12 +130,12 @@ def ask_with_dialog(parent: QWidget | None = None) -> AskRemedy:
 
 def choose_with_file_dialog(parent: QWidget | None = None) -> ChooseFile:
     def choose(current: Path) -> Path | None:
-        name, _filter = QFileDialog.getSaveFileName(
+        name = save_file_name(
             parent,
             "Choose a library file, or a new name to start a new library",
             str(current.parent),
             "ReadingList library (*.sqlite);;All files (*)",
-            options=QFileDialog.Option.DontConfirmOverwrite,
+            confirm_overwrite=False,
         )
         return Path(name) if name else None
 

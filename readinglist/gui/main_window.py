@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -64,6 +63,7 @@ from readinglist.gui.dialogs.import_preview import (
     ImportRequest,
     parse_all,
 )
+from readinglist.gui.file_dialogs import open_file_names
 from readinglist.gui.icons import icon
 from readinglist.gui.models.paper_table import COLUMN_COUNT, PaperTableModel
 from readinglist.gui.models.sidebar import ENTRY_NAME_ROLE, KEY_ROLE, KIND_ROLE, NAME, SidebarModel
@@ -678,7 +678,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================ importing
     def import_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import Listing Pages", "", LISTING_FILTER)
+        paths = open_file_names(self, "Import Listing Pages", "", LISTING_FILTER)
         if paths:
             self.import_paths([Path(p) for p in paths])
 

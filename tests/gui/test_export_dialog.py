@@ -12,7 +12,6 @@ import pytest
 from markdown_it import MarkdownIt
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from readinglist.core.library import Library
@@ -46,11 +45,11 @@ def answer_save_dialog(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[str]
     """Make File ▸ Save answer `path`; returns the names the dialog proposed."""
     proposed: list[str] = []
 
-    def fake(*args: Any, **_kwargs: Any) -> tuple[str, str]:
+    def fake(*args: Any, **_kwargs: Any) -> str:
         proposed.append(Path(args[2]).name)
-        return str(path), ""
+        return str(path)
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake)
+    monkeypatch.setattr(export_dialog, "save_file_name", fake)
     return proposed
 
 

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -39,6 +38,7 @@ from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.exporters.bibtex import export_bibtex
 from readinglist.exporters.markdown import AbstractMode, GroupBy, export_markdown
+from readinglist.gui.file_dialogs import save_file_name
 from readinglist.gui.icons import icon
 from readinglist.gui.worker import Task
 
@@ -371,9 +371,7 @@ class ExportDialog(QDialog):
         export_format = self.export_format()
         name = default_file_name(self.source.file_stem, export_format)
         start = ExportDialog.last_directory or Path.home()
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export", str(start / name), FILTERS[export_format]
-        )
+        chosen = save_file_name(self, "Export", str(start / name), FILTERS[export_format])
         if chosen:
             self.write(Path(chosen))
 

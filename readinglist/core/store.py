@@ -1,0 +1,188 @@
+"""The library's backend: one engine, read and write transactions, checkpoints.
+
+Every service reaches the file through `Store.read()` and `Store.write()`; nothing else opens a
+connection. A write takes SQLite's write lock at BEGIN (see `database._begin`), waits for another
+writer at most `busy_timeout` seconds, and turns SQLite's failures (busy, read-only, full,
+damaged) into one sentence naming the cause; the transaction rolls back, so the file keeps its
+last committed state.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from readinglist.core.database import (
+    OPEN_LIBRARIES,
+    WAL_AUTOCHECKPOINT,
+    WRITE_OPTION,
+    open_engine,
+)
+from readinglist.core.errors import LibraryError, LibraryWriteError
+
+log = logging.getLogger(__name__)
+
+# How long a write waits for another writer's transaction (an import of 100,000 papers holds the
+# lock for about 10 s) before it gives up with one sentence.
+WRITE_BUSY_TIMEOUT = 60.0
+READ_BUSY_TIMEOUT = 10.0  # the connections' own timeout (database.open_engine)
+_CHECKPOINT_LATER = "readinglist_checkpoint_later"  # Connection.info key
+
+
+def describe_sqlite_error(path: Path, error: BaseException, busy_timeout: float) -> str | None:
+    """One sentence for an SQLite failure the user can act on, or None for a programming error."""
+    message = str(error.orig if isinstance(error, DBAPIError) else error)
+    lowered = message.lower()
+    name = path.name
+    if "locked" in lowered or "busy" in lowered:
+        return (
+            f"{name} is busy: another program has been writing to it for {busy_timeout:g} s; "
+            "nothing changed, try again when it is done"
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"{name} cannot be written (it or its folder is read-only); nothing changed"
+    if "full" in lowered:
+        return f"the disk holding {name} is full; nothing changed"
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return (
+            f"{name} is damaged (SQLite: {message}); nothing changed: restore a backup "
+            f"({name}.backup-*) or export what still reads"
+        )
+    if "disk i/o error" in lowered or "unable to open" in lowered:
+        return f"{name} could not be written (SQLite: {message}); nothing changed"
+    return None
+
+
+class _BackgroundCheckpoints:
+    """The checkpoint threads a store started, so that closing it can wait for them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+
+    def start(self, work: Callable[[], None]) -> None:
+        thread = threading.Thread(target=work, name="library-checkpoint", daemon=True)
+        with self._lock:  # started under the lock: wait() never sees an unstarted thread
+            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+            thread.start()
+
+    def wait(self) -> None:
+        with self._lock:
+            pending = list(self._threads)
+        for thread in pending:
+            thread.join()
+
+
+class Store:
+    """The engine of one library file and the only way to a transaction on it."""
+
+    def __init__(self, path: Path, engine: Engine, *, writable: bool = True) -> None:
+        self.path = path
+        self.engine = engine
+        self.writable = writable
+        self._background = _BackgroundCheckpoints()
+        self._identity = OPEN_LIBRARIES.add(path)
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> Store:
+        engine = open_engine(path, create=create)
+        store = cls(path, engine)
+        try:
+            with store.read() as connection:  # the pragmas run here: WAL needs a writable folder
+                connection.exec_driver_sql("SELECT 1").all()
+        except BaseException:
+            store.close(optimize=False)
+            raise
+        return store
+
+    def close(self, *, optimize: bool = True) -> None:
+        self.wait_for_checkpoint()
+        if optimize and self.writable:
+            # SQLite's advice for long-lived connections: refresh planner statistics that have
+            # gone stale (a library grown by many small imports never reaches the bulk ANALYZE).
+            try:
+                with self.engine.connect() as connection:
+                    self.raw(connection, "PRAGMA optimize")
+            except Exception:  # a read-only or busy file: statistics can wait for next time
+                pass
+        self.engine.dispose()
+        OPEN_LIBRARIES.remove(self._identity)
+        self._identity = None
+
+    @staticmethod
+    def raw(connection: Connection, sql: str) -> None:
+        """Run a statement outside any transaction (a checkpoint, PRAGMA optimize)."""
+        connection.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction: one consistent snapshot until the block ends."""
+        try:
+            with self.engine.connect() as connection:
+                yield connection
+        except (DBAPIError, sqlite3.Error) as error:
+            sentence = describe_sqlite_error(self.path, error, READ_BUSY_TIMEOUT)
+            if sentence is None:
+                raise
+            raise LibraryError(sentence.replace("; nothing changed", "")) from None
+
+    @contextmanager
+    def write(self, *, busy_timeout: float = WRITE_BUSY_TIMEOUT) -> Iterator[Connection]:
+        """A write transaction holding the write lock from its first statement to its commit.
+
+        Waits at most `busy_timeout` seconds for another writer. Commits when the block ends,
+        rolls back on any exception; SQLite failures become a LibraryWriteError."""
+        try:
+            with self.engine.connect() as connection:
+                driver = connection.connection.driver_connection
+                driver.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")  # type: ignore[union-attr]
+                connection.execution_options(**{WRITE_OPTION: True})
+                try:
+                    with connection.begin():
+                        yield connection
+                finally:
+                    if connection.info.pop(_CHECKPOINT_LATER, False):
+                        self._after_deferred_checkpoint(connection)
+        except (DBAPIError, sqlite3.Error) as error:
+            sentence = describe_sqlite_error(self.path, error, busy_timeout)
+            if sentence is None:
+                raise
+            raise LibraryWriteError(sentence) from None
+
+    # ----------------------------------------------------------------- checkpoints
+    @staticmethod
+    def checkpoint_later(connection: Connection) -> None:
+        """Commit this big write without copying its pages into the library file; a thread does
+        that after the commit.
+
+        The write is durable once committed; the copy (a second write of every page, 1-1.5 s
+        after 100,000 papers) need not hold up the summary or the window. SQLite lets one
+        checkpoint run at a time; other connections' own small checkpoints skip while it runs.
+        """
+        connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
+        connection.info[_CHECKPOINT_LATER] = True
+
+    def _after_deferred_checkpoint(self, connection: Connection) -> None:
+        try:  # on the same connection: the pool must not hand out one that never checkpoints
+            self.raw(connection, f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT}")
+        except Exception:
+            connection.invalidate()
+        self._background.start(self._checkpoint)
+
+    def _checkpoint(self) -> None:
+        try:
+            with self.engine.connect() as connection:
+                self.raw(connection, "PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception:  # a busy or read-only file: the next commit or close checkpoints
+            log.warning("background checkpoint of %s failed", self.path, exc_info=True)
+
+    def wait_for_checkpoint(self) -> None:
+        """Block until background checkpoints are done (close() waits for them too)."""
+        self._background.wait()

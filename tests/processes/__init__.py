@@ -1,0 +1,1 @@
+"""Programs the concurrency tests run as real processes beside each other."""
