@@ -84,13 +84,13 @@ def receive_files(window: MainWindow, paths: list[Path]) -> None:
     listings and the new files are shown together in a fresh preview.
     """
     bring_to_front(window)
-    earlier = window.preview_dialog
+    earlier = window.importer.preview_dialog
     if not paths:
         if earlier is not None:
             bring_to_front(earlier)
         return
     if earlier is None:
-        window.import_paths(paths)
+        window.importer.import_paths(paths)
         return
     listings = list(earlier.listings)
     seen = {listing.path for listing in listings}
@@ -103,7 +103,7 @@ def receive_files(window: MainWindow, paths: list[Path]) -> None:
         except ListingError as exc:
             errors.append(str(exc))
     earlier.reject()
-    window.preview(listings, errors)
+    window.importer.preview(listings, errors)
 
 
 def main(
@@ -148,7 +148,7 @@ def main(
             return run_smoke_test(app, window)
         window.show()
         if files:
-            QTimer.singleShot(0, lambda: window.import_paths(list(files)))
+            QTimer.singleShot(0, lambda: window.importer.import_paths(list(files)))
         return app.exec()
     finally:
         if instance is not None:

@@ -34,8 +34,8 @@ def make_list(library: Library, count: int = 7) -> list[int]:
 
 
 def open_dialog(qtbot: QtBot, window: MainWindow) -> ExportDialog:
-    window.export_action.trigger()
-    dialog = window.export_dialog
+    window.menus.export_action.trigger()
+    dialog = window.exporter.export_dialog
     assert dialog is not None
     qtbot.waitExposed(dialog)
     return dialog
@@ -82,7 +82,7 @@ def test_export_a_reading_list_as_bibtex_writes_every_entry_in_list_order(
     stored = [record.citation_key for record in library.get_many(ids, relations=False)]
     assert all(stored)  # issued and stored before writing
     assert [entry.key for entry in parsed.entries] == stored
-    qtbot.waitUntil(lambda: window.export_dialog is None)
+    qtbot.waitUntil(lambda: window.exporter.export_dialog is None)
     assert str(out) in window.statusBar().currentMessage()
     assert f"{len(ids)} entries" in window.statusBar().currentMessage()
 
@@ -169,7 +169,7 @@ def test_a_failed_write_is_one_sentence_in_the_dialog(
     message = dialog.error_label.text()
     assert message.startswith("Could not write refs.md")
     assert "\n" not in message and "Traceback" not in message
-    assert window.export_dialog is dialog  # still open, Save… can be tried again
+    assert window.exporter.export_dialog is dialog  # still open, Save… can be tried again
     assert dialog.save_button.isEnabled()
     dialog.reject()
 
@@ -202,14 +202,14 @@ def test_copy_as_markdown_and_nothing_selected(
     chosen = list(window.model.ids[:2])
     window.select_ids([])
     QGuiApplication.clipboard().setText("before")
-    window.copy_markdown_action.trigger()
+    window.menus.copy_markdown_action.trigger()
     assert QGuiApplication.clipboard().text() == "before"
     assert "Select papers" in window.statusBar().currentMessage()
     window.select_ids(chosen)
-    window.copy_markdown_action.trigger()
+    window.menus.copy_markdown_action.trigger()
     shown = plain_text(QGuiApplication.clipboard().text())
     for record in library.get_many(chosen, relations=False):
         assert " ".join(record.title.split()) in shown
     assert window.statusBar().currentMessage() == "Copied 2 papers as Markdown"
-    assert window.copy_markdown_action.shortcut().toString() == "Ctrl+Shift+M"
-    assert window.export_action.shortcut().toString() == "Ctrl+E"
+    assert window.menus.copy_markdown_action.shortcut().toString() == "Ctrl+Shift+M"
+    assert window.menus.export_action.shortcut().toString() == "Ctrl+E"

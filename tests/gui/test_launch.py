@@ -57,11 +57,11 @@ def test_handed_files_open_the_import_preview(
     try:
         with qtbot.waitSignal(server.filesReceived):
             assert send_to_running_instance(server.name, [HF_TEXT_SAMPLES[0]])
-        qtbot.waitUntil(lambda: window.preview_dialog is not None)
+        qtbot.waitUntil(lambda: window.importer.preview_dialog is not None)
         assert window.isVisible()
     finally:
-        if window.preview_dialog is not None:
-            window.preview_dialog.reject()
+        if window.importer.preview_dialog is not None:
+            window.importer.preview_dialog.reject()
         server.close()
         with qtbot.waitSignal(server.destroyed):
             server.deleteLater()
@@ -75,15 +75,15 @@ def test_files_handed_while_a_preview_is_open_join_it(
     assert isinstance(empty_library, Library)
     window = make_window(empty_library)
     gui_app.receive_files(window, [HF_TEXT_SAMPLES[0]])
-    first = window.preview_dialog
+    first = window.importer.preview_dialog
     assert first is not None
     gui_app.receive_files(window, [HF_TEXT_SAMPLES[1], HF_TEXT_SAMPLES[0]])
-    second = window.preview_dialog
+    second = window.importer.preview_dialog
     assert second is not None and second is not first
     assert not first.isVisible()
     assert [listing.path for listing in second.listings] == HF_TEXT_SAMPLES[:2]
     gui_app.receive_files(window, [])  # a launch without files just raises the window
-    assert window.preview_dialog is second
+    assert window.importer.preview_dialog is second
     second.reject()
 
 

@@ -120,20 +120,20 @@ def test_drop_a_file_and_accept_the_preview(
 ) -> None:
     window = make_window(empty_library)
     assert drop_files(window, [HF_TEXT_SAMPLES[0]])
-    dialog = window.preview_dialog
+    dialog = window.importer.preview_dialog
     assert dialog is not None
     rows = dialog.model.rowCount()
     assert rows > 0 and dialog.model.count("new") > 0
     dialog.target_list.setEditText("Dropped")
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.import_task is None, timeout=20000)
+    qtbot.waitUntil(lambda: window.importer.import_task is None, timeout=20000)
     assert empty_library.count() > 0
     assert window.stack.currentWidget() is window.table
     assert "added" in window.statusBar().currentMessage()
-    new = window.last_import[0].new_ids
+    new = window.importer.last_import[0].new_ids
     assert sorted(window.table.selected_ids()) == sorted(new)
     assert sorted(empty_library.list_paper_ids("Dropped")) == sorted(
-        window.last_import[0].paper_ids
+        window.importer.last_import[0].paper_ids
     )
 
 
@@ -144,7 +144,7 @@ def test_a_file_that_is_not_a_listing_gets_one_message(
     junk = tmp_path / "notes.txt"
     junk.write_text("just a shopping list\nmilk\neggs\n")
     assert drop_files(window, [junk])
-    assert window.preview_dialog is None
+    assert window.importer.preview_dialog is None
     assert window.message_box is not None
     assert "notes.txt" in window.message_box.text()
     assert empty_library.count() == 0
@@ -174,13 +174,13 @@ def test_cancelling_an_import_midway_leaves_the_library_unchanged(
 
     monkeypatch.setattr(empty_library, "import_result", held)
     assert drop_files(window, [HF_TEXT_SAMPLES[0]])
-    assert window.preview_dialog is not None
-    qtbot.mouseClick(window.preview_dialog.import_button, Qt.MouseButton.LeftButton)
+    assert window.importer.preview_dialog is not None
+    qtbot.mouseClick(window.importer.preview_dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(reached.is_set)
-    assert window.cancel_button.isVisible()
-    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    assert window.importer.cancel_button.isVisible()
+    qtbot.mouseClick(window.importer.cancel_button, Qt.MouseButton.LeftButton)
     release.set()
-    qtbot.waitUntil(lambda: window.import_task is None, timeout=20000)
+    qtbot.waitUntil(lambda: window.importer.import_task is None, timeout=20000)
     assert "cancelled" in window.statusBar().currentMessage()
     assert empty_library.count() == 0
     assert empty_library.sources() == []
@@ -192,10 +192,10 @@ def test_paste_opens_the_same_preview(
     window = make_window(empty_library)
     QGuiApplication.clipboard().setText(HF_TEXT_SAMPLES[1].read_text(encoding="utf-8"))
     window.table.setFocus()
-    window.paste_action.trigger()
-    assert window.preview_dialog is not None
-    assert window.preview_dialog.model.count("new") > 0
-    window.preview_dialog.reject()
+    window.menus.paste_action.trigger()
+    assert window.importer.preview_dialog is not None
+    assert window.importer.preview_dialog.model.count("new") > 0
+    window.importer.preview_dialog.reject()
 
 
 def test_edit_a_note_and_find_it_after_reopening(
@@ -229,16 +229,16 @@ def test_delete_then_undo_restores_everything(
     window.select_ids(ids)
     total = library.count()
     window.table.setFocus()
-    window.delete_action.trigger()
+    window.menus.delete_action.trigger()
     assert library.count() == total - 2
     assert not set(ids) & set(visible_ids(window))
-    window.undo_action.trigger()
+    window.menus.undo_action.trigger()
     assert library.count() == total
     for paper_id in ids:
         record = library.get(paper_id)
         assert record.tags == ["keep"] and record.lists == ["Thesis"] and record.rating == 4
     assert set(ids) <= set(visible_ids(window))
-    window.redo_action.trigger()
+    window.menus.redo_action.trigger()
     assert library.count() == total - 2
 
 
@@ -253,8 +253,8 @@ def test_status_keys_and_undo(qtbot: QtBot, window: MainWindow, library: Library
     assert library.get(paper).status is ReadingStatus.UNREAD
     qtbot.keyClick(window.table, Qt.Key.Key_3)
     assert library.get(paper).rating == 3
-    window.undo_action.trigger()
-    window.undo_action.trigger()
+    window.menus.undo_action.trigger()
+    window.menus.undo_action.trigger()
     assert library.get(paper).status is ReadingStatus.READ
     assert library.get(paper).rating == 0
 
@@ -278,7 +278,7 @@ def test_dropping_papers_on_a_list_adds_them(
     )
     window.sidebar.dropEvent(drop)
     assert library.list_paper_ids("Later") == ids
-    window.undo_action.trigger()
+    window.menus.undo_action.trigger()
     assert library.list_paper_ids("Later") == []
 
 
@@ -354,11 +354,11 @@ def test_every_saved_page_sample_imports_by_dropping_it(
 
     window = make_window(empty_library)
     assert drop_files(window, [PAGE_SAMPLES / name])
-    dialog = window.preview_dialog
+    dialog = window.importer.preview_dialog
     assert dialog is not None
     assert dialog.model.count("new") == PAGE_COUNTS[name]
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.import_task is None, timeout=20000)
+    qtbot.waitUntil(lambda: window.importer.import_task is None, timeout=20000)
     assert empty_library.count() == PAGE_COUNTS[name]
 
 
@@ -374,7 +374,7 @@ def test_dropping_a_webpage_complete_save_skips_its_files_folder(
     (folder / "logo.svg").write_text("<svg/>")
     window = make_window(empty_library)
     assert drop_files(window, [page, folder])
-    dialog = window.preview_dialog
+    dialog = window.importer.preview_dialog
     assert dialog is not None
     assert dialog.model.count("new") == 31
     assert "folder" not in dialog.warnings.toPlainText()
@@ -397,25 +397,25 @@ def test_a_read_only_library_offers_no_edits(
         editors = (window.pane.status, window.pane.rating, window.pane.tags, window.pane.notes)
         assert not any(widget.isEnabled() for widget in editors)
         for action in (
-            window.import_action,
-            window.paste_action,
-            window.delete_action,
-            window.read_action,
-            window.tag_action,
-            window.new_list_action,
-            window.save_search_action,
-            *window.rate_actions,
+            window.menus.import_action,
+            window.menus.paste_action,
+            window.menus.delete_action,
+            window.menus.read_action,
+            window.menus.tag_action,
+            window.menus.new_list_action,
+            window.menus.save_search_action,
+            *window.menus.rate_actions,
         ):
             assert not action.isEnabled(), action.text()
-        assert not window.list_menu.isEnabled()
-        assert window.export_action.isEnabled() and window.open_action.isEnabled()
+        assert not window.menus.list_menu.isEnabled()
+        assert window.menus.export_action.isEnabled() and window.menus.open_action.isEnabled()
         window.activateWindow()
         window.table.setFocus()
         qtbot.keyClick(window.table, Qt.Key.Key_R)
         assert read_only.get(paper).status is ReadingStatus.UNREAD
         assert not drop_files(window, [HF_TEXT_SAMPLES[0]])
         # A menu entry made on the fly (rename a list, say) ends at the same guard.
-        window.add_to_list("Mine", [paper])
+        window.editor.add_to_list("Mine", [paper])
         assert read_only.list_paper_ids("Mine") == []
         assert "read-only" in window.statusBar().currentMessage()
     finally:
