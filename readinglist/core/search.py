@@ -376,6 +376,12 @@ def _ranked_in_index(
     return CompiledSearch(sql, compiler.params)
 
 
+def sorts_itself(query: Query) -> bool:
+    """Whether the query orders its own results (sort:, or like:ID: most alike first), so a
+    table's column sort should not override it."""
+    return query.sort is not None or _top_level_like(query.where) is not None
+
+
 def default_descending(field_name: str) -> bool:
     """The natural first direction for a sort field (newest, most, highest first)."""
     return SORT_COLUMNS.get(field_name, ("", True))[1]

@@ -331,6 +331,16 @@ class RelatedPapers:
             _model, _query, scores = self._ranked(paper_id)
             return top(scores, limit, {paper_id})
 
+    def similar_ids_now(self, paper_id: int, limit: int = LIKE_LIMIT) -> list[int] | None:
+        """`similar_ids`, or None at once when the model is not loaded or is busy (a build or
+        an update holds it): for a caller that must not wait, such as the window's thread."""
+        if self._model is None or not self._lock.acquire(blocking=False):
+            return None
+        try:
+            return self.similar_ids(paper_id, limit)
+        finally:
+            self._lock.release()
+
     def suggest(self, member_ids: Sequence[int], limit: int = 20) -> Suggestions:
         """Papers outside `member_ids` that fit them best: the members' mean vector (Rocchio)
         plus one round of feedback from the best outsiders, with the words weighing most.

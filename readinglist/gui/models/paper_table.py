@@ -30,6 +30,7 @@ from PySide6.QtGui import QFont
 from readinglist.core.library import Library
 from readinglist.core.query import Query, SortSpec, parse_query
 from readinglist.core.records import PaperRecord, ReadingStatus
+from readinglist.core.search import sorts_itself
 from readinglist.core.texttools import latex_to_text
 from readinglist.gui.format import (
     added_text,
@@ -187,7 +188,7 @@ class PaperTableModel(QAbstractTableModel):
         if self._complete:
             return list(self._ids)
         parsed = parse_query(self._query)
-        spec = None if parsed.sort else self.sort_spec()
+        spec = None if sorts_itself(parsed) else self.sort_spec()
         return self.library.search_ids(parsed, spec, scope_sql=self._scope)
 
     def sort_spec(self) -> SortSpec:
@@ -199,7 +200,7 @@ class PaperTableModel(QAbstractTableModel):
         With `wait`, the whole id list is loaded before returning (after edits, in tests)."""
         parsed = parse_query(query)
         # A query's own sort: wins over the header, as the query language promises.
-        spec = None if parsed.sort else self.sort_spec()
+        spec = None if sorts_itself(parsed) else self.sort_spec()
         limit = None if wait else self.HEAD_ROWS
         ids = self.library.search_ids(parsed, spec, scope_sql=scope_sql, limit=limit)
         self._generation += 1
@@ -218,7 +219,7 @@ class PaperTableModel(QAbstractTableModel):
         the view keeps its scroll position and selection."""
         parsed = parse_query(self._query)
         ids = self.library.search_ids(
-            parsed, None if parsed.sort else self.sort_spec(), scope_sql=self._scope
+            parsed, None if sorts_itself(parsed) else self.sort_spec(), scope_sql=self._scope
         )
         for paper_id in changed:
             self._rows.pop(paper_id, None)
