@@ -42,9 +42,21 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def clocks() -> tuple[float, float]:
+    """(wall, this thread's CPU) seconds: on a shared machine the CPU time says what the work
+    cost, the wall time what a user waited."""
+    return time.perf_counter(), time.thread_time()
+
+
+def since(start: tuple[float, float]) -> tuple[float, float]:
+    wall, cpu = clocks()
+    return wall - start[0], cpu - start[1]
+
+
 def main() -> None:
     count = int(os.environ.get("BENCH_N", "100000"))
     print(f"bench_related: N = {count:,} synthetic papers (Python {sys.version.split()[0]})")
+    print(f"  machine load (1, 5, 15 min): {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
     source = build(count)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "library.sqlite"
@@ -55,12 +67,15 @@ def main() -> None:
 
         gc.collect()
         before = rss_mb()
-        start = time.perf_counter()
+        start = clocks()
         related = RelatedPapers(library)
         related.refresh()
-        build_s = time.perf_counter() - start
+        build_s, build_cpu = since(start)
         gc.collect()
-        print(f"  build from scratch: {build_s:.1f} s (target <= 60 s, in the background)")
+        print(
+            f"  build from scratch: {build_s:.1f} s ({build_cpu:.1f} s of CPU) "
+            "(target <= 60 s, in the background)"
+        )
         print(
             f"  resident memory after the first build: +{rss_mb() - before:.0f} MB (with its garbage)"
         )
@@ -79,24 +94,33 @@ def main() -> None:
 
         sample = rng.sample(ids, 60)
         related.more_like(sample[0])  # warm
-        timings = []
+        timings: list[float] = []
+        cpu_timings: list[float] = []
         for paper_id in sample[10:]:
-            start = time.perf_counter()
+            start = clocks()
             related.more_like(paper_id, limit=10)
-            timings.append(time.perf_counter() - start)
+            wall, cpu = since(start)
+            timings.append(wall)
+            cpu_timings.append(cpu)
         print(
             f"  more like this, 50 papers: p50 {statistics.median(timings) * 1000:.1f} ms, "
-            f"p95 {percentile(timings, 0.95) * 1000:.1f} ms (target p95 <= 50 ms)"
+            f"p95 {percentile(timings, 0.95) * 1000:.1f} ms; CPU p50 "
+            f"{statistics.median(cpu_timings) * 1000:.1f} ms, p95 "
+            f"{percentile(cpu_timings, 0.95) * 1000:.1f} ms (target p95 <= 50 ms)"
         )
-        list_timings = []
+        list_timings: list[float] = []
+        list_cpu: list[float] = []
         for _ in range(5):
             members = rng.sample(ids, 50)
-            start = time.perf_counter()
+            start = clocks()
             related.suggest(members, limit=20)
-            list_timings.append(time.perf_counter() - start)
+            wall, cpu = since(start)
+            list_timings.append(wall)
+            list_cpu.append(cpu)
         print(
             f"  suggestions for a 50-paper list: median {statistics.median(list_timings) * 1000:.0f} ms, "
-            f"max {max(list_timings) * 1000:.0f} ms (target <= 500 ms)"
+            f"max {max(list_timings) * 1000:.0f} ms; CPU median "
+            f"{statistics.median(list_cpu) * 1000:.0f} ms (target <= 500 ms)"
         )
 
         extra = papers(count + 1000, seed=99)[-1000:]
@@ -112,12 +136,12 @@ def main() -> None:
             sha256=hashlib.sha256(name.encode()).hexdigest(),
         )
         import_s = time.perf_counter() - start
-        start = time.perf_counter()
+        start = clocks()
         changed = related.refresh()
-        update_s = time.perf_counter() - start
+        update_s, update_cpu = since(start)
         print(
             f"  after importing 1,000 papers ({import_s:.1f} s): model update {update_s * 1000:.0f} ms "
-            f"for {changed} papers (target <= 1 s)"
+            f"({update_cpu * 1000:.0f} ms of CPU) for {changed} papers (target <= 1 s)"
         )
         library.delete_papers(ids[:10])
         start = time.perf_counter()
@@ -125,7 +149,8 @@ def main() -> None:
         print(
             f"  after deleting 10 papers: model update {(time.perf_counter() - start) * 1000:.0f} ms"
         )
-        print(f"  peak RSS of the process: {rss_mb():.0f} MB")
+        print(f"  resident memory of the process now: {rss_mb():.0f} MB")
+        print(f"  machine load (1, 5, 15 min): {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
         library.close()
 
 

@@ -218,3 +218,25 @@ def test_command_line(library: Library) -> None:
         done = run(path, *args)
         assert done.returncode == 1, args
         assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_read_only_library_from_before_the_model_is_answered_from_memory(
+    tmp_path: Path,
+) -> None:
+    from readinglist.recovery import ReadOnlyLibrary
+
+    path = tmp_path / "old.sqlite"
+    path.write_bytes((Path(__file__).parent / "fixtures" / "library-v1.sqlite").read_bytes())
+    library = ReadOnlyLibrary(path)
+    try:
+        related = RelatedPapers(library)
+        assert not related.has_cached_model()
+        related.refresh()
+        first = library.search_ids("", limit=1)[0]
+        assert len(related.more_like(first, limit=3)) == 3
+        assert related.refresh() == 0
+    finally:
+        library.close()
+    assert (
+        path.read_bytes() == (Path(__file__).parent / "fixtures" / "library-v1.sqlite").read_bytes()
+    )

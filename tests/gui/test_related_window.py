@@ -54,7 +54,7 @@ def test_suggested_view_ranks_outsiders_and_adds_with_a_key_or_a_drag(
     window = make_window(library)
     ready(qtbot, window)
     item = window.sidebar_model.index_of(f"suggested:{list_id}")
-    assert item is not None and item.text() == "Suggested"
+    assert item is not None and item.text() == "↳ Suggested"
     window.sidebar.setCurrentIndex(item.index())
     view = window.related.suggestions
     qtbot.waitUntil(lambda: view.papers.count() > 0, timeout=10000)

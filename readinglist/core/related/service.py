@@ -110,9 +110,21 @@ class RelatedPapers:
     def ready(self) -> bool:
         return self._model is not None
 
+    def _has_tables(self, c: Connection) -> bool:
+        """Whether the file has the model's tables: a library opened read-only is not upgraded,
+        and one from before them is answered from a model built in memory."""
+        found = c.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'related_state'"
+        ).scalar_one()
+        if not found:
+            self._persist = False
+        return bool(found)
+
     def has_cached_model(self) -> bool:
         """Whether the library file holds a model of this version (else refresh() builds one)."""
         with self.library._read() as c:
+            if not self._has_tables(c):
+                return False
             version = c.exec_driver_sql(
                 "SELECT value FROM related_state WHERE key = 'version'"
             ).scalar()
@@ -153,9 +165,13 @@ class RelatedPapers:
         library = self.library
         statistics = TermStatistics()
         with library._read() as c:
-            last_change = int(
-                c.exec_driver_sql("SELECT coalesce(max(seq), 0) FROM related_changes").scalar_one()
-            )
+            last_change = 0
+            if self._has_tables(c):
+                last_change = int(
+                    c.exec_driver_sql(
+                        "SELECT coalesce(max(seq), 0) FROM related_changes"
+                    ).scalar_one()
+                )
             total = int(c.exec_driver_sql("SELECT count(*) FROM papers").scalar_one())
             # Read after the log's end: any later change is applied again by refresh(), which
             # is harmless (a paper's postings are replaced, not added twice).
@@ -211,6 +227,8 @@ class RelatedPapers:
     def _load(self) -> _Model | None:
         """The cached model, or None when there is none (or one of another version)."""
         with self.library._read() as c:
+            if not self._has_tables(c):
+                return None
             state: dict[str, Any] = dict(
                 c.exec_driver_sql("SELECT key, value FROM related_state").all()
             )

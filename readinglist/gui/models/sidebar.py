@@ -82,7 +82,7 @@ class SidebarModel(QStandardItemModel):
             # What to read next for it (gui/controllers/related.py shows the view).
             suggested = Entry(f"suggested:{item.id}", "suggested", item.name, None)
             row = self._add(lists, suggested, None, "mdi6.lightbulb-on-outline")
-            row.setText("Suggested")
+            row.setText("↳ Suggested")
             row.setToolTip(f"Papers not in “{item.name}” that fit it best")
         searches = self._group("Saved searches", "searches", "mdi6.magnify")
         for item in lib.saved_searches():
