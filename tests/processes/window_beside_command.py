@@ -45,7 +45,7 @@ def main() -> int:
     window = MainWindow(library)
     window.show()
     QTimer.singleShot(0, lambda: look_at_folder(path.parent))
-    window.import_dialog()  # modal: returns once look_at_folder rejected it
+    window.importer.import_dialog()  # modal: returns once look_at_folder rejected it
     print("dialog-done", flush=True)
     for line in sys.stdin:
         if line.strip() == "edit":
