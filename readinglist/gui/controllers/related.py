@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 MORE_LIKE_THIS = 8
 SUGGESTIONS = 30
+BUILDING = "Reading the library for related papers (once)…"
 NOT_READY = "like: is not ready yet: the related-papers index is still being read"
 
 
@@ -61,7 +62,7 @@ class RelatedController(QObject):
         window.installEventFilter(self)
 
         if not self.related.has_cached_model():
-            window.statusBar().showMessage("Reading the library for related papers (once)…")
+            window.statusBar().showMessage(BUILDING)
         self._run(self._refresh, self._ready)
 
     # ------------------------------------------------------------------ background work
@@ -80,7 +81,9 @@ class RelatedController(QObject):
         task.start()
 
     def _ready(self, _result: object) -> None:
-        self.window.statusBar().showMessage("Related papers are ready", 3000)
+        status = self.window.statusBar()
+        if status.currentMessage() == BUILDING:  # never over another message
+            status.clearMessage()
         self._shown_paper = None
         self._selection_changed()
 
