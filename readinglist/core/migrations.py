@@ -175,7 +175,11 @@ CREATE TABLE related_changes (
     seq INTEGER NOT NULL PRIMARY KEY,
     paper_id INTEGER NOT NULL
 );
-CREATE TRIGGER related_paper_insert AFTER INSERT ON papers BEGIN
+-- A paper above the highest id the model has seen is found by its id; only one below it (a
+-- deletion undone) is logged, which keeps this trigger from writing a row per imported paper.
+CREATE TRIGGER related_paper_insert AFTER INSERT ON papers
+WHEN new.id <= coalesce((SELECT value FROM related_state WHERE key = 'max_paper_id'), -1)
+BEGIN
     INSERT INTO related_changes (paper_id) VALUES (new.id);
 END;
 CREATE TRIGGER related_paper_delete AFTER DELETE ON papers BEGIN

@@ -7,8 +7,8 @@ ranked ids behind the `like:` query word.
     related.suggest(ids_of_a_list)       # Suggestions(papers, words)
 
 The model is cached in the library file (tables related_*, see migrations.py) and reused across
-starts. Triggers log every paper inserted, deleted or whose title or abstract changed;
-`refresh()` applies that log (an import of 1,000 papers: well under a second) and rebuilds the
+starts. New papers are found by their ids (above the highest the model has seen); triggers log
+every paper deleted, put back (undo) or whose title or abstract changed. `refresh()` applies both (an import of 1,000 papers: well under a second) and rebuilds the
 frozen segment from scratch once a fifth of the papers changed since it was built, so the
 document frequencies, which only ever grow between builds, stay close. Every method may be
 called from any thread; one lock serialises them (the window calls them off its GUI thread).
@@ -82,6 +82,7 @@ class _Model:
     index: InvertedIndex
     segment_papers: int  # papers in the segment when it was built
     changed_since_build: int
+    max_paper_id: int  # papers above it are new to the model (ids only grow; see migrations)
 
 
 def _texts(c: Connection, ids: Sequence[int] | None) -> Iterator[tuple[int, str, str | None]]:
@@ -173,7 +174,10 @@ class RelatedPapers:
                     ).scalar_one()
                 )
             total = int(c.exec_driver_sql("SELECT count(*) FROM papers").scalar_one())
-            # Read after the log's end: any later change is applied again by refresh(), which
+            max_paper_id = int(
+                c.exec_driver_sql("SELECT coalesce(max(id), 0) FROM papers").scalar_one()
+            )
+            # Read after the log's end and the highest id: any later change is applied again by refresh(), which
             # is harmless (a paper's postings are replaced, not added twice).
             for done, (_id, title, abstract) in enumerate(_texts(c, None)):
                 if done % 2048 == 0:
@@ -193,7 +197,7 @@ class RelatedPapers:
                     yield paper_id, statistics.vector(paper_text(title, abstract), create=False)
 
             segment = build_segment(statistics, vectors())
-        model = _Model(statistics, InvertedIndex(segment), statistics.papers, 0)
+        model = _Model(statistics, InvertedIndex(segment), statistics.papers, 0, max_paper_id)
         if self._persist:
             self._save(model, last_change)
         if progress is not None:
@@ -218,6 +222,8 @@ class RelatedPapers:
                 "segment_offsets": segment.offsets.tobytes(),
                 "segment_docs": segment.docs.tobytes(),
                 "segment_weights": segment.weights.tobytes(),
+                # An integer: the insert trigger compares ids with it (see migrations.py).
+                "max_paper_id": model.max_paper_id,
             }
             c.exec_driver_sql(
                 "INSERT INTO related_state (key, value) VALUES (?, ?)", list(state.items())
@@ -253,7 +259,9 @@ class RelatedPapers:
             for paper_id, title, abstract in _texts(c, delta):
                 vector = statistics.vector(paper_text(title, abstract), create=False)
                 index.delta[paper_id] = statistics.postings_of(vector)
-        return _Model(statistics, index, int(state["segment_papers"]), len(delta))
+        return _Model(
+            statistics, index, int(state["segment_papers"]), len(delta), int(state["max_paper_id"])
+        )
 
     def _apply_changes(self, model: _Model) -> int:
         """Apply the change log: new and changed papers get new postings, deleted ones go."""
@@ -261,10 +269,17 @@ class RelatedPapers:
         statistics, index = model.statistics, model.index
         with library._read() as c:
             rows = c.exec_driver_sql("SELECT seq, paper_id FROM related_changes ORDER BY seq").all()
-            if not rows:
+            # New papers are the ones above the highest id seen; the log has the rest.
+            new = [
+                row[0]
+                for row in c.exec_driver_sql(
+                    "SELECT id FROM papers WHERE id > ? ORDER BY id", (model.max_paper_id,)
+                )
+            ]
+            if not rows and not new:
                 return 0
-            last_change = rows[-1][0]
-            ids = list(dict.fromkeys(paper_id for _seq, paper_id in rows))
+            last_change = rows[-1][0] if rows else 0
+            ids = list(dict.fromkeys([*(paper_id for _seq, paper_id in rows), *new]))
             texts = {paper_id: (title, abstract) for paper_id, title, abstract in _texts(c, ids)}
             paper_count = int(c.exec_driver_sql("SELECT count(*) FROM papers").scalar_one())
         new_terms_from = len(statistics.words)
@@ -286,6 +301,8 @@ class RelatedPapers:
             postings = None if vector_or_none is None else statistics.postings_of(vector_or_none)
             index.set_delta(paper_id, postings)
         model.changed_since_build += len(ids)
+        if new:
+            model.max_paper_id = max(model.max_paper_id, new[-1])
         with library._write() as c:
             words, df = statistics.words, statistics.df
             # (An empty list of parameters would be taken for none at all.)
@@ -302,6 +319,10 @@ class RelatedPapers:
             )
             c.exec_driver_sql(
                 "UPDATE related_state SET value = ? WHERE key = 'papers'", (str(statistics.papers),)
+            )
+            c.exec_driver_sql(
+                "UPDATE related_state SET value = ? WHERE key = 'max_paper_id'",
+                (model.max_paper_id,),
             )
             c.exec_driver_sql("DELETE FROM related_changes WHERE seq <= ?", (last_change,))
         return len(ids)
