@@ -8,9 +8,10 @@ ranked ids behind the `like:` query word.
 
 The model is cached in the library file (tables related_*, see migrations.py) and reused across
 starts. New papers are found by their ids (above the highest the model has seen); triggers log
-every paper deleted, put back (undo) or whose title or abstract changed. `refresh()` applies both (an import of 1,000 papers: well under a second) and rebuilds the
-frozen segment from scratch once a fifth of the papers changed since it was built, so the
-document frequencies, which only ever grow between builds, stay close. Every method may be
+every paper deleted, put back (undo) or whose title or abstract changed. `refresh()` applies
+both (an import of 1,000 papers: well under a second) and rebuilds the frozen segment from
+scratch once a fifth of the papers changed since it was built, so the document frequencies,
+which only ever grow between builds, stay close. Every method may be
 called from any thread; one lock serialises them (the window calls them off its GUI thread).
 """
 
