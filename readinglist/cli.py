@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from readinglist import __version__
 from readinglist.core.database import resolve_library_path
-from readinglist.core.errors import UserError
+from readinglist.core.errors import LibraryOpenError, UserError
 from readinglist.core.library import Library
 from readinglist.core.query import SORT_FIELDS, SortSpec
 from readinglist.core.records import PaperRecord, ReadingStatus
@@ -24,6 +24,7 @@ from readinglist.core.search import default_descending
 from readinglist.core.summary import ImportSummary, Outcome
 from readinglist.exporters.command import add_export_parser
 from readinglist.importers import ParseOptions, detect, files_to_import, parse_as, read_listing
+from readinglist.recovery import FailureKind, ReadOnlyLibrary, classify
 from readinglist.related_command import add_related_parser, answer_like
 
 Handler = Callable[[Library, argparse.Namespace], int]
@@ -430,6 +431,18 @@ def split_window_files(
     return rest, files
 
 
+def _open_library(explicit: str | None, *, create: bool) -> Library:
+    """The library to work on; one that cannot be written opens read-only, so that reading
+    commands still work and writing ones say why they cannot."""
+    path = resolve_library_path(explicit)
+    try:
+        return Library(path, create=create)
+    except LibraryOpenError as error:
+        if classify(path, error).kind is not FailureKind.READ_ONLY or not path.is_file():
+            raise
+        return ReadOnlyLibrary(path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -448,7 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # an error, so a mistyped --library never leaves an empty library behind.
     creates = args.command == "import" or (args.command == "list" and args.action == "create")
     try:
-        library = Library.open(args.library, create=creates)
+        library = _open_library(args.library, create=creates)
     except UserError as error:
         print(f"readinglist: {error}", file=sys.stderr)
         return 1

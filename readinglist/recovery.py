@@ -226,7 +226,7 @@ class ReadOnlyLibrary(Library):
                 poolclass=NullPool,
             )
             event.listen(self.engine, "connect", _query_only)
-            self.store = Store(path, self.engine, writable=False)
+            self._attach(Store(path, self.engine, writable=False))
             return
         raise LibraryOpenError(f"{path.name} cannot be read either (SQLite: {last_error})")
 

@@ -70,3 +70,12 @@ def make_newer(path: Path) -> Path:
     connection.commit()
     connection.close()
     return path
+
+
+def sql_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    """What a plain SQLite connection reads from a library file, beside ReadingList."""
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()

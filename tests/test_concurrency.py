@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -19,7 +18,7 @@ import pytest
 
 from readinglist.core.library import Library
 from tests.conftest import HF_TEXT_SAMPLES
-from tests.helpers import import_file
+from tests.helpers import import_file, sql_rows
 from tests.processes.window_beside_command import NOTE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,17 +67,9 @@ def assert_clean(results: list[tuple[int, str, str]]) -> None:
         assert code == 0, f"exit {code}: {err.strip()} {out[-300:]}"
 
 
-def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
-
-
 def identities(path: Path) -> list[str]:
     """What makes each paper itself (its title key), one per paper, sorted."""
-    return sorted(str(key) for (key,) in rows(path, "SELECT title_key FROM papers"))
+    return sorted(str(key) for (key,) in sql_rows(path, "SELECT title_key FROM papers"))
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +126,7 @@ def test_overlapping_imports_at_once_add_each_paper_once(
         assert_clean(results)
         assert identities(library) == sequential
         # Each file is one source, and each page's entries appear once per import of it.
-        assert rows(library, "SELECT count(*) FROM sources")[0][0] == 3
+        assert sql_rows(library, "SELECT count(*) FROM sources")[0][0] == 3
 
 
 def test_the_same_page_imported_twice_at_once_adds_it_once(rounds: Iterator[Path]) -> None:
@@ -152,11 +143,11 @@ def test_read_then_write_from_two_processes_loses_no_update(
 ) -> None:
     for library in rounds:
         copy_library(imported, library)
-        before = rows(library, "SELECT coalesce(upvotes, 0) FROM papers WHERE id = 1")[0][0]
+        before = sql_rows(library, "SELECT coalesce(upvotes, 0) FROM papers WHERE id = 1")[0][0]
         each = 150
         command = ["tests.processes.increment", str(library), "1", str(each)]
         assert_clean(Together([command, command]).go())
-        after = rows(library, "SELECT upvotes FROM papers WHERE id = 1")[0][0]
+        after = sql_rows(library, "SELECT upvotes FROM papers WHERE id = 1")[0][0]
         assert after == before + 2 * each  # type: ignore[operator]
 
 
@@ -181,16 +172,16 @@ def test_tags_lists_and_keys_racing_end_consistent(rounds: Iterator[Path], impor
         ).go()
         assert_clean(results)
         # One tag, whatever the case each process typed, on every paper either named.
-        tags = rows(library, "SELECT name FROM tags WHERE lower(name) = 'shared'")
+        tags = sql_rows(library, "SELECT name FROM tags WHERE lower(name) = 'shared'")
         assert len(tags) == 1
-        tagged = rows(
+        tagged = sql_rows(
             library,
             "SELECT count(*) FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
             "WHERE lower(t.name) = 'shared'",
         )[0][0]
         assert tagged == 40
         # Each paper once in the list, at its own position: 1..40, no tie, no gap.
-        positions = rows(
+        positions = sql_rows(
             library,
             "SELECT li.position, li.paper_id FROM list_items li JOIN reading_lists l "
             "ON l.id = li.list_id WHERE l.name = 'Group' ORDER BY li.position",
@@ -198,7 +189,7 @@ def test_tags_lists_and_keys_racing_end_consistent(rounds: Iterator[Path], impor
         assert [p for p, _ in positions] == list(range(1, 41))
         assert sorted(int(str(i)) for _, i in positions) == list(range(1, 41))
         # Every export saw the same keys, and no two papers share one.
-        keys = [str(key) for (key,) in rows(library, "SELECT citation_key FROM papers")]
+        keys = [str(key) for (key,) in sql_rows(library, "SELECT citation_key FROM papers")]
         assert all(key != "None" for key in keys)
         assert len({key.lower() for key in keys}) == len(keys)
         exported = [sorted(x for x in b.read_text().splitlines() if x.startswith("@")) for b in bib]
@@ -260,7 +251,7 @@ def test_a_command_beside_the_window_loses_none_of_the_windows_edits(
             assert "x" in after.get(2).tags
         finally:
             after.close()
-        assert rows(library, "PRAGMA integrity_check") == [("ok",)]
+        assert sql_rows(library, "PRAGMA integrity_check") == [("ok",)]
 
 
 def test_a_mistyped_library_path_is_an_error_not_a_new_library(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, inspect
 
-import readinglist.core.library as library_module
+import readinglist.core.importing as importing
 from readinglist.core.database import APPLICATION_ID
 from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult
 from readinglist.core.errors import ImportCancelled, LibraryOpenError, UserError
@@ -243,6 +243,14 @@ def test_lists_tags_and_saved_searches(library: Library) -> None:
     assert [(entry.name, entry.count) for entry in library.lists()] == [("Week one", 3)]
     library.remove_from_list("Week one", [ids[1]])
     assert library.list_paper_ids("Week one") == [ids[0], ids[2]]
+    # Positions with a gap (ids[1] left): a new order is still exactly the one given.
+    library.move_in_list("Week one", [ids[2], ids[0]])
+    assert library.list_paper_ids("Week one") == [ids[2], ids[0]]
+    with pytest.raises(UserError, match="exactly the papers"):
+        library.move_in_list("Week one", [ids[2], ids[1]])
+    with pytest.raises(UserError, match="exactly the papers"):
+        library.move_in_list("Week one", [ids[2], ids[0], ids[0]])
+    library.move_in_list("Week one", [ids[0], ids[2]])
     library.delete_list("Week one")
     assert library.lists() == [] and library.count() == 98
     library.add_tags(ids, ["ML", "to read"])
@@ -316,8 +324,8 @@ def _paper_indexes(path: Path) -> set[str]:
 def bulk_at_100(monkeypatch: pytest.MonkeyPatch) -> None:
     """The bulk-import paths (index rebuild, statistics, background checkpoint) from 100
     new papers instead of thousands, so a test exercises them in a fraction of a second."""
-    monkeypatch.setattr(library_module, "_BULK_REINDEX_MIN", 100)
-    monkeypatch.setattr(library_module, "_REANALYZE_THRESHOLD", 100)
+    monkeypatch.setattr(importing, "BULK_REINDEX_MIN", 100)
+    monkeypatch.setattr(importing, "REANALYZE_THRESHOLD", 100)
 
 
 def _synthetic(count: int) -> list[ParsedPaper]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import stat
 import threading
@@ -236,6 +237,8 @@ def _migrate(path: Path) -> None:
         connection.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
         message = str(exc)
+        if _disk_full(path):
+            raise LibraryOpenError(f"the disk holding {path.name} is full") from None
         if "locked" in message:
             raise LibraryOpenError(f"{path.name} is locked by another program") from None
         if "not a database" in message or "malformed" in message:
@@ -247,6 +250,13 @@ def _migrate(path: Path) -> None:
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         connection.close()
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < 64 * 1024
+    except OSError:
+        return False
 
 
 def _read_only_reason(path: Path, upgrading: bool) -> str:

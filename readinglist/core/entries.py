@@ -42,6 +42,9 @@ class ParsedPaper:
 
     title: str
     line: int  # 1-based line of the entry's title in the file (for messages)
+    # 1-based column of that place, where known (HTML: a saved page often holds every entry
+    # on one long line, which the column tells apart).
+    column: int | None = None
     abstract: str | None = None
     arxiv_id: str | None = None  # without version, e.g. "2409.01234" or "hep-th/9901001"
     url: str | None = None  # the paper's page when it is not an arXiv abstract page

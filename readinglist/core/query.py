@@ -126,6 +126,7 @@ class _Token:
     position: int
     negated: bool = False  # a leading "-"
     field: str | None = None  # "title" in title:word / title:"a phrase"
+    value_position: int = -1  # where the value starts, after any "-" and "field:"
 
 
 _FIELD_PREFIX = re.compile(r"([A-Za-z]+):")
@@ -170,7 +171,7 @@ def _tokenize(text: str) -> list[_Token]:
             end = text.find('"', index + 1)
             if end == -1:
                 raise QueryError("a quotation mark is not closed", index)
-            tokens.append(_Token("phrase", text[index + 1 : end], start, negated, field))
+            tokens.append(_Token("phrase", text[index + 1 : end], start, negated, field, index + 1))
             index = end + 1
             continue
         end = index
@@ -184,14 +185,21 @@ def _tokenize(text: str) -> list[_Token]:
         elif not word and negated:
             raise QueryError("a minus sign must come right before a word", start)
         else:
-            tokens.append(_Token("word", word, start, negated, field))
+            tokens.append(_Token("word", word, start, negated, field, index))
         index = end
     return tokens
 
 
 def _parse_number(text: str, position: int, field: str) -> int:
+    """`position` is where `text` starts; an error points at its first offending character."""
     if not re.fullmatch(r"\d{1,9}", text):
-        raise QueryError(f"{field}: expects a whole number, not {text!r}", position)
+        digits = re.match(r"\d*", text)
+        offset = digits.end() if digits is not None else 0
+        if offset >= 9:  # too many digits: point at the first one too many
+            offset = 9
+        elif offset == len(text):  # nothing at all after the comparison
+            offset = 0
+        raise QueryError(f"{field}: expects a whole number, not {text!r}", position + offset)
     return int(text)
 
 
@@ -202,12 +210,13 @@ def _compare(token: _Token) -> Compare:
     if range_match:
         low, high = int(range_match.group(1)), int(range_match.group(2))
         if low > high:
-            raise QueryError(f"{field}: the range {value} runs backwards", token.position)
+            raise QueryError(f"{field}: the range {value} runs backwards", token.value_position)
         return Compare(field, "between", low, high)
     op_match = re.fullmatch(r"(>=|<=|>|<|=)?(.*)", value)
     assert op_match is not None  # the pattern matches any string
     op = op_match.group(1) or "="
-    return Compare(field, op, _parse_number(op_match.group(2), token.position, field))
+    number_at = token.value_position + op_match.start(2)
+    return Compare(field, op, _parse_number(op_match.group(2), number_at, field))
 
 
 def _term(token: _Token, sorts: list[SortSpec]) -> Node | None:
@@ -226,13 +235,14 @@ def _term(token: _Token, sorts: list[SortSpec]) -> Node | None:
     if field == "has":
         if value.lower() not in HAS_VALUES:
             raise QueryError(
-                f"has: takes one of {', '.join(HAS_VALUES)}, not {value!r}", token.position
+                f"has: takes one of {', '.join(HAS_VALUES)}, not {value!r}", token.value_position
             )
         return FieldTerm("has", value.lower())
     if field == "status":
         if value.lower() not in STATUS_VALUES:
             raise QueryError(
-                f"status: takes unread, reading or read, not {value!r}", token.position
+                f"status: takes unread, reading or read, not {value!r}",
+                token.value_position,
             )
         return FieldTerm("status", value.lower())
     if field == "like":
@@ -244,7 +254,8 @@ def _term(token: _Token, sorts: list[SortSpec]) -> Node | None:
         name = value.lstrip("-+").lower()
         if name not in SORT_FIELDS:
             raise QueryError(
-                f"sort: takes one of {', '.join(SORT_FIELDS)}, not {value!r}", token.position
+                f"sort: takes one of {', '.join(SORT_FIELDS)}, not {value!r}",
+                token.value_position,
             )
         sorts.append(SortSpec(name, descending))
         return None

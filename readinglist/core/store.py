@@ -10,6 +10,8 @@ last committed state.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -29,11 +31,22 @@ from readinglist.core.errors import LibraryError, LibraryWriteError
 
 log = logging.getLogger(__name__)
 
+BUSY_TIMEOUT_ENV = "READINGLIST_BUSY_TIMEOUT"  # seconds; overrides both waits below
+
+
+def busy_timeout(default: float) -> float:
+    try:
+        return float(os.environ.get(BUSY_TIMEOUT_ENV, default))
+    except ValueError:
+        return default
+
+
 # How long a write waits for another writer's transaction (an import of 100,000 papers holds the
 # lock for about 10 s) before it gives up with one sentence.
-WRITE_BUSY_TIMEOUT = 60.0
+WRITE_BUSY_TIMEOUT = busy_timeout(60.0)
 READ_BUSY_TIMEOUT = 10.0  # the connections' own timeout (database.open_engine)
 _CHECKPOINT_LATER = "readinglist_checkpoint_later"  # Connection.info key
+_FULL_BELOW = 64 * 1024  # bytes free under which a failed write is blamed on a full disk
 
 
 def describe_sqlite_error(path: Path, error: BaseException, busy_timeout: float) -> str | None:
@@ -41,6 +54,8 @@ def describe_sqlite_error(path: Path, error: BaseException, busy_timeout: float)
     message = str(error.orig if isinstance(error, DBAPIError) else error)
     lowered = message.lower()
     name = path.name
+    if disk_full(path):  # SQLite reports a full disk as "full", or as an I/O error on -shm
+        return f"the disk holding {name} is full; nothing changed"
     if "locked" in lowered or "busy" in lowered:
         return (
             f"{name} is busy: another program has been writing to it for {busy_timeout:g} s; "
@@ -58,6 +73,14 @@ def describe_sqlite_error(path: Path, error: BaseException, busy_timeout: float)
     if "disk i/o error" in lowered or "unable to open" in lowered:
         return f"{name} could not be written (SQLite: {message}); nothing changed"
     return None
+
+
+def disk_full(path: Path) -> bool:
+    """Whether the file system holding `path` has (next to) no space left."""
+    try:
+        return shutil.disk_usage(path.parent).free < _FULL_BELOW
+    except OSError:
+        return False
 
 
 class _BackgroundCheckpoints:

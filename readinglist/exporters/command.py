@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from readinglist.core.database import is_open_library_file
 from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.exporters.bibtex import export_bibtex
@@ -46,6 +47,8 @@ def add_export_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
 def run_export(library: Library, args: argparse.Namespace) -> int:
     if args.list and args.query:
         raise UserError("give either --list NAME or a query, not both")
+    if args.output and is_open_library_file(Path(args.output).expanduser()):
+        raise UserError(f"{args.output} is the library itself; choose another file for the export")
     title = args.title
     description: str | None = None
     if args.list:

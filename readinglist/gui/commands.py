@@ -7,6 +7,7 @@ change is already done. Each command reports what it touched through `notify`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QUndoCommand
@@ -19,6 +20,7 @@ from readinglist.core.records import ReadingStatus
 Notify = Callable[[list[int], bool], None]
 
 _NOTES_ID = 1  # QUndoCommand.id for merging consecutive note edits
+NOTES_MERGE_SECONDS = 4.0
 
 
 class LibraryCommand(QUndoCommand):
@@ -131,13 +133,18 @@ class ListCommand(LibraryCommand):
         super().__init__(f"{verb} {_plural(len(ids), 'paper')} {where} “{name}”", library, notify)
         self.name = name
         self.add = add
-        members = set(library.list_paper_ids(name))
+        order = library.list_paper_ids(name)
+        members = set(order)
         # Only what actually changes is undone: papers already in the list stay in it.
         self.ids = [i for i in ids if (i not in members) == add]
+        # Undoing a removal puts the papers back where they were, not at the end.
+        self.order_before = order if not add else []
 
     def _add(self) -> None:
         if self.ids:
             self.library.add_to_list(self.name, self.ids)
+            if self.order_before:
+                self.library.move_in_list(self.name, self.order_before)
         self.notify(self.ids, True)
 
     def _remove(self) -> None:
@@ -150,6 +157,33 @@ class ListCommand(LibraryCommand):
 
     def _undo(self) -> None:
         self._remove() if self.add else self._add()
+
+
+class ReorderListCommand(LibraryCommand):
+    """Give a reading list a new order (the same papers); undo gives back the old one."""
+
+    def __init__(
+        self,
+        library: Library,
+        notify: Notify,
+        name: str,
+        before: Sequence[int],
+        after: Sequence[int],
+        moved: Sequence[int],
+    ) -> None:
+        super().__init__(f"Move {_plural(len(moved), 'paper')} in “{name}”", library, notify)
+        self.name = name
+        self.before = list(before)
+        self.after = list(after)
+        self.moved = list(moved)
+
+    def _do(self) -> None:
+        self.library.move_in_list(self.name, self.after)
+        self.notify(self.moved, True)
+
+    def _undo(self) -> None:
+        self.library.move_in_list(self.name, self.before)
+        self.notify(self.moved, True)
 
 
 class DeleteCommand(LibraryCommand):
@@ -169,13 +203,16 @@ class DeleteCommand(LibraryCommand):
 
 
 class NotesCommand(LibraryCommand):
-    """A note edit; consecutive saves of the same paper's note merge into one undo step."""
+    """A note edit. Saves of the same paper's note while typing (each less than
+    NOTES_MERGE_SECONDS after the previous one) merge into one undo step; a pause starts
+    another, as in a text editor."""
 
     def __init__(self, library: Library, notify: Notify, paper_id: int, old: str, new: str) -> None:
         super().__init__("Edit notes", library, notify)
         self.paper_id = paper_id
         self.old = old
         self.new = new
+        self.saved_at = time.monotonic()
 
     def id(self) -> int:
         return _NOTES_ID
@@ -183,7 +220,10 @@ class NotesCommand(LibraryCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, NotesCommand) or other.paper_id != self.paper_id:
             return False
+        if other.saved_at - self.saved_at > NOTES_MERGE_SECONDS:
+            return False
         self.new = other.new
+        self.saved_at = other.saved_at
         return True
 
     def _do(self) -> None:

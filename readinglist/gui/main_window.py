@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -34,13 +41,17 @@ from readinglist.gui.dialogs.about import AboutDialog
 from readinglist.gui.models.paper_table import COLUMN_COUNT, PaperTableModel
 from readinglist.gui.models.sidebar import KEY_ROLE, NAME, SidebarModel
 from readinglist.gui.settings import Settings
+from readinglist.gui.widgets.drop_overlay import DropOverlay
 from readinglist.gui.widgets.filter_bar import FilterBar
 from readinglist.gui.widgets.paper_table import PaperTableView
-from readinglist.gui.widgets.reading_pane import ReadingPane
+from readinglist.gui.widgets.reading_pane import SELECTION_TITLES, ReadingPane
 from readinglist.gui.widgets.sidebar import SidebarView
 from readinglist.gui.worker import wait_for_background_work
 
 EMPTY_TEXT = "Drop saved pages here, or File ▸ Import…"
+# Up to this many selected papers are read whole to show the status, rating and tags they
+# share; beyond, only the first titles are read and the shared values are left blank.
+SHARED_VALUES_LIMIT = 500
 
 
 class MainWindow(QMainWindow):
@@ -71,6 +82,7 @@ class MainWindow(QMainWindow):
 
         self.empty_label = QLabel(EMPTY_TEXT)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)  # its big words never set the window's width
         self.empty_label.setStyleSheet("font-size: 18px; color: #808080;")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_label)
@@ -89,7 +101,11 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([240, 700, 440])
+        # Dragging the sidebar narrower stops where its names still show (View hides it).
+        self.splitter.setCollapsible(0, False)
         self.setCentralWidget(self.splitter)
+        # Shown over the whole window while files are dragged over it.
+        self.drop_overlay = DropOverlay(self)
 
         # --- controllers (the menus last: their actions call the others)
         self.importer = ImportController(self)
@@ -120,11 +136,17 @@ class MainWindow(QMainWindow):
         text = self.filter_bar.text() if query is None else query
         entry = self.sidebar_model.entry(self.sidebar_key)
         scope = entry.scope_sql if entry is not None else None
+        # A reading list shows its papers in its own order (export's and `list show`'s).
+        list_name = entry.name if entry is not None and entry.kind == "list" else None
         try:
-            self.model.search(text, scope, wait=wait)
+            self.model.search(text, scope, wait=wait, list_name=list_name)
         except QueryError as exc:
             self.filter_bar.show_error(f"{exc.reason} (at character {exc.position + 1})")
             return False
+        self.filter_bar.clear_error()
+        in_list_order = self.model.list_name is not None
+        self.table.set_list_order(in_list_order)
+        self.menus.set_list_order(in_list_order)
         self.stack.setCurrentIndex(1 if self._total else 0)
         if not self._total and self.focusWidget() is self.table:
             self.empty_label.setFocus()
@@ -141,7 +163,12 @@ class MainWindow(QMainWindow):
         return entry.name if entry is not None and entry.kind == "list" else None
 
     def _show_count(self, count: int, complete: bool) -> None:
-        self.filter_bar.show_count(count, self._total, complete)
+        # Out of what the sidebar's entry holds (a list's 4, not the library's 765).
+        entry = self.sidebar_model.entry(self.sidebar_key)
+        total = self._total
+        if entry is not None and entry.kind != "all" and entry.count is not None:
+            total = entry.count
+        self.filter_bar.show_count(count, total, complete)
 
     def _remember_selection(self) -> None:
         if self._pending_selection is None:
@@ -186,7 +213,16 @@ class MainWindow(QMainWindow):
 
     # ================================================================ selection and pane
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show_selection()
+
+    def _show_selection(self) -> None:
         ids = self.table.selected_ids()
+        if len(ids) > 1:
+            # The first few for their titles; all of them (when not too many) for the values
+            # they share, which the pane's editors show.
+            shown = ids if len(ids) <= SHARED_VALUES_LIMIT else ids[:SELECTION_TITLES]
+            self.pane.show_papers(self.library.get_many(shown, relations=False), ids)
+            return
         current = self.table.current_id()
         if current not in ids:
             current = ids[0] if ids else None
@@ -224,6 +260,8 @@ class MainWindow(QMainWindow):
                 self._show_count(self.model.rowCount(), True)
         else:
             self.model.forget(ids)
+        if self.pane.selected_ids and not set(ids).isdisjoint(self.pane.selected_ids):
+            self._show_selection()  # several papers shown: their shared values again
         record = self.pane.record
         if record is not None and record.id in ids:
             still = self.library.get_many([record.id])
@@ -244,19 +282,33 @@ class MainWindow(QMainWindow):
 
     # ================================================================ drag and drop of files
     @staticmethod
-    def _local_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    def _local_files(event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> list[Path]:
         mime = event.mimeData()
         if not mime.hasUrls():
             return []
         return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        files = self._local_files(event)
+        if files and not self.library.read_only:
+            event.acceptProposedAction()
+            self.drop_overlay.show_for(len(files))
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        # Over the sidebar or the table (which take only papers) files still land here.
         if self._local_files(event) and not self.library.read_only:
             event.acceptProposedAction()
         else:
             event.ignore()
 
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.drop_overlay.hide()
+        super().dragLeaveEvent(event)
+
     def dropEvent(self, event: QDropEvent) -> None:
+        self.drop_overlay.hide()
         paths = self._local_files(event)
         if not paths:
             event.ignore()
@@ -281,7 +333,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def query_help(self) -> None:
-        self.show_message("Query Syntax", self.filter_bar.edit.toolTip())
+        self.show_message("Query Syntax", self.filter_bar.help_text())
 
     # ================================================================ session
     def _restore(self) -> None:
@@ -325,10 +377,20 @@ class MainWindow(QMainWindow):
         s.selected_ids = (self._pending_selection or self.table.selected_ids())[:100]
         s.sync()
 
+    def _fit_panes(self) -> None:
+        """First start, no sizes saved: share the width out, the table getting the most and
+        the sidebar no more than its names need (800 px wide works as 1920 does)."""
+        width = self.splitter.width()
+        sidebar = max(self.sidebar.minimumWidth(), min(240, width // 5))
+        pane = max(self.pane.minimumSizeHint().width(), min(440, width * 3 // 10))
+        self.splitter.setSizes([sidebar, max(0, width - sidebar - pane), pane])
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
+            if len(self.settings.splitter_sizes) != 3:
+                self._fit_panes()
             # What start-up built lives as long as the window: keep it out of the collector's
             # sweeps, which otherwise land in the middle of a keystroke now and then.
             gc.freeze()

@@ -6,6 +6,7 @@ Tests pass their own file so they never read or write the user's real settings.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -116,3 +117,12 @@ class Settings:
     @query.setter
     def query(self, value: str) -> None:
         self._store.setValue("filter/query", value)
+
+    @property
+    def export_format(self) -> Literal["markdown", "bibtex"]:
+        """The format of the last export."""
+        return "bibtex" if self._store.value("export/format") == "bibtex" else "markdown"
+
+    @export_format.setter
+    def export_format(self, value: Literal["markdown", "bibtex"]) -> None:
+        self._store.setValue("export/format", value)

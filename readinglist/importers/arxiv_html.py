@@ -157,11 +157,11 @@ class ArxivHtmlImporter:
         arxiv_id = normalize_arxiv_id(raw_id) or normalize_arxiv_id(
             node_text(link).removeprefix("arXiv:") if link is not None else ""
         )
-        line = lines.find(f"/abs/{raw_id}") if raw_id else lines.find("<dt")
+        line, column = lines.locate(f"/abs/{raw_id}") if raw_id else lines.locate("<dt")
         title = _without_label(node_text(body.css_first(".list-title"), skip=_DESCRIPTOR), "Title:")
         if arxiv_id is None or not title:
             return ParseWarning(line, "an entry without an arXiv id or title was skipped")
-        paper = ParsedPaper(title=title, line=line, arxiv_id=arxiv_id)
+        paper = ParsedPaper(title=title, line=line, column=column, arxiv_id=arxiv_id)
         paper.published, paper.published_precision = month_of_id(arxiv_id)
         paper.authors = _authors(body.css_first(".list-authors"))
         paper.arxiv_comment = _text_with_hrefs(body.css_first(".list-comments"))
@@ -205,11 +205,13 @@ class ArxivHtmlImporter:
         link = item.css_first(".list-title a[href]") or item.css_first('a[href*="/abs/"]')
         href = link.attributes.get("href") if link is not None else ""
         arxiv_id = normalize_arxiv_id(href or "")
-        line = lines.find(f"/abs/{arxiv_id}") if arxiv_id else lines.find("arxiv-result")
+        line, column = (
+            lines.locate(f"/abs/{arxiv_id}") if arxiv_id else lines.locate("arxiv-result")
+        )
         title = node_text(item.css_first("p.title"))
         if arxiv_id is None or not title:
             return ParseWarning(line, "a search result without an arXiv id or title was skipped")
-        paper = ParsedPaper(title=title, line=line, arxiv_id=arxiv_id)
+        paper = ParsedPaper(title=title, line=line, column=column, arxiv_id=arxiv_id)
         paper.authors = _authors(item.css_first("p.authors"))
         full = item.css_first(".abstract-full") or item.css_first(".abstract-short")
         if full is not None:

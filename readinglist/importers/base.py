@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from readinglist.core.database import is_open_library_file
 from readinglist.core.entries import ParseResult
 from readinglist.core.errors import ListingError
 from readinglist.core.gcpause import collector_paused
@@ -130,6 +131,8 @@ def files_to_import(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
 
 def read_listing(path: Path) -> ListingText:
     """Read a file from disk for import, refusing what cannot be a listing page."""
+    if is_open_library_file(path):  # reading it here would drop this process's SQLite locks
+        raise ListingError(path, "this is a ReadingList library file, not a saved page")
     try:
         if path.is_dir():
             raise ListingError(path, "this is a folder, not a saved page")

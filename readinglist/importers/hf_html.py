@@ -182,6 +182,10 @@ class HuggingFaceHtmlImporter:
             return from_props
         by_key = {_key(p): p for p in from_props}
         if from_props and all(_key(card) in by_key for card in cards):
+            # The props sit on one line; each paper's own line is where its card is.
+            places = {_key(card): (card.line, card.column) for card in cards}
+            for paper in from_props:
+                paper.line, paper.column = places.get(_key(paper), (paper.line, paper.column))
             return from_props
         if from_props:
             warnings.append(
@@ -214,7 +218,9 @@ class HuggingFaceHtmlImporter:
             if paper_id in papers:  # the same card again (desktop and mobile layouts)
                 _complete(papers[paper_id], parsed)
                 continue
-            parsed.line = lines.find(f"/papers/{paper_id}")
+            # The link's own href ends with the id and a quote; the page's data (HTML-escaped
+            # JSON) mentions the same path earlier, in image URLs, and must not match.
+            parsed.line, parsed.column = lines.locate(f'/papers/{paper_id}"')
             papers[paper_id] = parsed
         return list(papers.values())
 

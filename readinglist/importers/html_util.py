@@ -60,9 +60,14 @@ class LineFinder:
         self._line = 1
 
     def find(self, needle: str) -> int:
+        return self.locate(needle)[0]
+
+    def locate(self, needle: str) -> tuple[int, int]:
+        """The 1-based line and column of the needle's next occurrence (a saved page often
+        holds all its entries on one long line: the column tells them apart). Not found: the
+        place of the last one found."""
         at = self._text.find(needle, self._cursor) if needle else -1
-        if at < 0:
-            return self._line
-        self._line += self._text.count("\n", self._cursor, at)
-        self._cursor = at
-        return self._line
+        if at >= 0:
+            self._line += self._text.count("\n", self._cursor, at)
+            self._cursor = at
+        return self._line, self._cursor - self._text.rfind("\n", 0, self._cursor)

@@ -213,3 +213,43 @@ def test_copy_as_markdown_and_nothing_selected(
     assert window.statusBar().currentMessage() == "Copied 2 papers as Markdown"
     assert window.menus.copy_markdown_action.shortcut().toString() == "Ctrl+Shift+M"
     assert window.menus.export_action.shortcut().toString() == "Ctrl+E"
+
+
+def test_the_file_name_decides_the_format_and_the_dialog_remembers_it(
+    qtbot: QtBot,
+    window: MainWindow,
+    library: Library,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ids = make_list(library)
+    dialog = open_dialog(qtbot, window)
+    dialog.set_scope("list", LIST_NAME)
+    assert dialog.export_format() == "markdown"
+    # Markdown chosen, but the file is named .bib: BibTeX is written, and the window says so.
+    out = tmp_path / "refs.bib"
+    answer_save_dialog(monkeypatch, out)
+    with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert saved.args[0].format == "bibtex"
+    parsed = bibtexparser.parse_string(out.read_text(encoding="utf-8"))
+    assert not parsed.failed_blocks and len(parsed.entries) == len(ids)
+    qtbot.waitUntil(lambda: window.exporter.export_dialog is None)
+    message = window.statusBar().currentMessage()
+    assert "as BibTeX" in message and ".bib" in message
+
+    # The next export starts in the format last written, also after a restart.
+    again = open_dialog(qtbot, window)
+    assert again.export_format() == "bibtex" and again.options.currentIndex() == 1
+    again.reject()
+    assert window.settings.export_format == "bibtex"
+
+    # And the other way round: a .md name writes Markdown even with BibTeX chosen.
+    markdown = tmp_path / "notes.md"
+    answer_save_dialog(monkeypatch, markdown)
+    dialog = open_dialog(qtbot, window)
+    dialog.set_scope("list", LIST_NAME)
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert markdown.read_text(encoding="utf-8").startswith(f"# {LIST_NAME}")
+    assert "@misc{" not in markdown.read_text(encoding="utf-8")

@@ -129,7 +129,7 @@ def test_drop_a_file_and_accept_the_preview(
     qtbot.waitUntil(lambda: window.importer.import_task is None, timeout=20000)
     assert empty_library.count() > 0
     assert window.stack.currentWidget() is window.table
-    assert "added" in window.statusBar().currentMessage()
+    assert "added" in window.importer.summary_label.text()
     new = window.importer.last_import[0].new_ids
     assert sorted(window.table.selected_ids()) == sorted(new)
     assert sorted(empty_library.list_paper_ids("Dropped")) == sorted(

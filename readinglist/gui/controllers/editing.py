@@ -17,6 +17,7 @@ from readinglist.gui.commands import (
     ListAdminCommand,
     ListCommand,
     NotesCommand,
+    ReorderListCommand,
     SavedSearchCommand,
     SetRatingCommand,
     SetStatusCommand,
@@ -39,9 +40,22 @@ class EditController(QObject):
         pane.status_chosen.connect(self._pane_status)
         pane.rating_chosen.connect(self._pane_rating)
         pane.tags_edited.connect(self._pane_tags)
+        pane.tags_changed_for_all.connect(self._pane_tags_for_all)
         pane.notes_edited.connect(self._pane_notes)
         window.sidebar.papers_dropped.connect(self.add_to_list)
+        window.table.reorder_requested.connect(self.reorder)
         window.table.doubleClicked.connect(lambda _index: self.open_link())
+
+    def undo(self) -> None:
+        """Edit ▸ Undo, wherever the focus is: a note being typed is saved first, so it is
+        what gets undone (one history for the notes box and the table)."""
+        self.window.pane.save_notes()
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.window.pane.save_notes()
+        if self.undo_stack.canRedo():  # typing after an undo ends what could be redone
+            self.undo_stack.redo()
 
     def run(self, command: LibraryCommand) -> bool:
         """Apply a change and put it on the undo stack; a UserError is shown, nothing pushed."""
@@ -70,20 +84,30 @@ class EditController(QObject):
         if ids:
             self.run(SetRatingCommand(self.library, self.window.notify, ids, rating))
 
-    # The pane's editors change the paper the pane shows; keys and menus change the selection.
+    # The pane's editors change the papers the pane shows (one, or every selected one); keys
+    # and menus change the selection.
     def _pane_status(self, status: str) -> None:
-        record = self.window.pane.record
-        if record is not None:
-            self.run(
-                SetStatusCommand(
-                    self.library, self.window.notify, [record.id], ReadingStatus(status)
-                )
-            )
+        ids = self.window.pane.target_ids()
+        if ids:
+            self.run(SetStatusCommand(self.library, self.window.notify, ids, ReadingStatus(status)))
 
     def _pane_rating(self, rating: int) -> None:
-        record = self.window.pane.record
-        if record is not None:
-            self.run(SetRatingCommand(self.library, self.window.notify, [record.id], rating))
+        ids = self.window.pane.target_ids()
+        if ids:
+            self.run(SetRatingCommand(self.library, self.window.notify, ids, rating))
+
+    def _pane_tags_for_all(self, added: list[str], removed: list[str]) -> None:
+        ids = self.window.pane.target_ids()
+        if not ids:
+            return
+        gone = {name.lower() for name in removed}
+        after = {
+            r.id: [t for t in r.tags if t.lower() not in gone] + added
+            for r in self.library.get_many(ids, relations=False)
+        }
+        self.run(
+            SetTagsCommand(self.library, self.window.notify, after, f"Tags of {len(ids)} papers")
+        )
 
     def _pane_tags(self, names: list[str]) -> None:
         record = self.window.pane.record
@@ -118,6 +142,43 @@ class EditController(QObject):
     def remove_from_list(self, name: str, ids: Sequence[int]) -> None:
         if ids:
             self.run(ListCommand(self.library, self.window.notify, name, ids, add=False))
+
+    # ---------------------------------------------------------------- a reading list's order
+    def move_selected(self, step: int) -> None:
+        """Ctrl+Up / Ctrl+Down: the selected papers one row up (-1) or down (+1) in the list
+        shown; a block that reaches the top or bottom stays there."""
+        window = self.window
+        shown = list(window.model.ids)
+        chosen = set(window.table.selected_ids())
+        if not chosen or window.model.list_name is None:
+            return
+        order = shown if step < 0 else shown[::-1]
+        for index in range(1, len(order)):
+            if order[index] in chosen and order[index - 1] not in chosen:
+                order[index - 1], order[index] = order[index], order[index - 1]
+        self._give_order(order if step < 0 else order[::-1], [i for i in shown if i in chosen])
+
+    def reorder(self, moved: Sequence[int], before_row: int) -> None:
+        """Papers dragged within the list's view, dropped before `before_row`."""
+        shown = list(self.window.model.ids)
+        moving = set(moved)
+        staying = [i for i in shown[:before_row] if i not in moving]
+        rest = [i for i in shown[before_row:] if i not in moving]
+        block = [i for i in shown if i in moving]
+        self._give_order(staying + block + rest, block)
+
+    def _give_order(self, shown_order: list[int], moved: list[int]) -> None:
+        """The table's rows in this new order: the papers a filter hides keep their places."""
+        window = self.window
+        name = window.model.list_name
+        if name is None or not moved or shown_order == list(window.model.ids):
+            return
+        before = self.library.list_paper_ids(name)
+        shown = set(shown_order)
+        placed = iter(shown_order)
+        after = [next(placed) if paper_id in shown else paper_id for paper_id in before]
+        if self.run(ReorderListCommand(self.library, window.notify, name, before, after, moved)):
+            window.select_ids(moved)
 
     def delete_selected(self) -> None:
         ids = self._target_ids()

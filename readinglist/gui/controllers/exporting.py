@@ -53,6 +53,7 @@ class ExportController(QObject):
             selection=window.table.selected_ids(),
             results=self._results_source,
             current_list=window.current_list(),
+            export_format=window.settings.export_format,  # the last export's
             parent=window,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -62,10 +63,13 @@ class ExportController(QObject):
         dialog.open()
 
     def _export_saved(self, result: ExportResult) -> None:
-        noun = "entries" if result.format == "bibtex" else "papers"
-        self.window.statusBar().showMessage(
-            f"Exported {result.count} {noun} to {result.path}", 15000
+        self.window.settings.export_format = result.format
+        bar = self.window.statusBar()
+        # A long path is elided in its middle: the folder's start and the file name show.
+        text = bar.fontMetrics().elidedText(
+            result.message(), Qt.TextElideMode.ElideMiddle, max(bar.width() - 24, 100)
         )
+        bar.showMessage(text, 15000)
 
     def copy_selection(self, export_format: Literal["markdown", "bibtex"]) -> None:
         """Put the selected papers' export on the clipboard (BibTeX keys are issued first)."""

@@ -21,6 +21,7 @@ from readinglist.gui.dialogs.import_preview import (
 )
 from readinglist.gui.file_dialogs import open_file_names
 from readinglist.gui.icons import icon
+from readinglist.gui.widgets.import_summary import ImportSummaryLabel
 from readinglist.gui.worker import Task
 from readinglist.importers import ListingText, files_to_import, listing_from_text, read_listing
 
@@ -46,6 +47,9 @@ class ImportController(QObject):
         self.cancel_button.setToolTip("Stop the import; the library stays as it was")
         self.cancel_button.hide()
         self.cancel_button.clicked.connect(self.cancel_import)
+        # The last import's summary: elided to the room there is, whole in its tooltip.
+        self.summary_label = ImportSummaryLabel()
+        window.statusBar().addWidget(self.summary_label, 1)
         window.statusBar().addPermanentWidget(self.progress)
         window.statusBar().addPermanentWidget(self.cancel_button)
 
@@ -160,7 +164,8 @@ class ImportController(QObject):
             window.select_sidebar("new")
             window.model.wait_until_loaded()
         window.select_ids(new_ids)
-        window.statusBar().showMessage("; ".join(s.headline() for s in summaries), 15000)
+        window.statusBar().clearMessage()
+        self.summary_label.show_summaries(summaries)
 
     def _import_cancelled(self) -> None:
         self.window.statusBar().showMessage("Import cancelled; the library is unchanged.", 10000)

@@ -34,10 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readinglist.core.database import is_open_library_file
 from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.exporters.bibtex import export_bibtex
 from readinglist.exporters.markdown import AbstractMode, GroupBy, export_markdown
+from readinglist.gui.dialogs.sizing import fit_to_screen
 from readinglist.gui.file_dialogs import save_file_name
 from readinglist.gui.icons import icon
 from readinglist.gui.worker import Task
@@ -47,10 +49,16 @@ ScopeKind = Literal["selection", "results", "list"]
 
 PREVIEW_PAPERS = 50
 EXTENSIONS: dict[ExportFormat, str] = {"markdown": ".md", "bibtex": ".bib"}
-FILTERS: dict[ExportFormat, str] = {
-    "markdown": "Markdown (*.md);;All files (*)",
-    "bibtex": "BibTeX (*.bib);;All files (*)",
+FILTERS: dict[ExportFormat, str] = {"markdown": "Markdown (*.md)", "bibtex": "BibTeX (*.bib)"}
+ALL_FILES = "All files (*)"
+# A file name's extension says its format; an extension not listed here leaves the choice.
+FORMAT_OF_SUFFIX: dict[str, ExportFormat] = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".bib": "bibtex",
+    ".bibtex": "bibtex",
 }
+FORMAT_NAMES: dict[ExportFormat, str] = {"markdown": "Markdown", "bibtex": "BibTeX"}
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -79,6 +87,16 @@ class ExportResult:
     path: Path
     count: int
     format: ExportFormat
+    # The file's name asked for another format than the one chosen, and got it.
+    format_from_name: bool = False
+
+    def message(self) -> str:
+        """One line for the status bar."""
+        noun = "entries" if self.format == "bibtex" else "papers"
+        text = f"Exported {self.count} {noun} to {self.path} as {FORMAT_NAMES[self.format]}"
+        if self.format_from_name:
+            text += f" (as its name {self.path.suffix} says)"
+        return text
 
 
 def issue_keys(library: Library, ids: Sequence[int], options: ExportOptions) -> dict[int, str]:
@@ -123,6 +141,11 @@ def default_file_name(stem: str, export_format: ExportFormat) -> str:
     return (clean or "reading-list") + EXTENSIONS[export_format]
 
 
+def format_for_path(path: Path, chosen: ExportFormat) -> ExportFormat:
+    """The format a file name asks for (".bib" is BibTeX), else the one chosen."""
+    return FORMAT_OF_SUFFIX.get(path.suffix.lower(), chosen)
+
+
 def error_sentence(error: BaseException, path: Path | None = None) -> str:
     """One sentence for the user, never a traceback."""
     if isinstance(error, OSError):
@@ -145,8 +168,10 @@ class ExportDialog(QDialog):
         selection: Sequence[int],
         results: Callable[[], ExportSource],
         current_list: str | None = None,
+        export_format: ExportFormat = "markdown",
         parent: QWidget | None = None,
     ) -> None:
+        """`export_format` is the one chosen at first: the last export's (see the settings)."""
         super().__init__(parent)
         self.library = library
         self.selection = list(selection)
@@ -156,12 +181,13 @@ class ExportDialog(QDialog):
         self.task: Task | None = None
         self._writing: Path | None = None
         self.setWindowTitle("Export")
-        self.resize(960, 640)
+        fit_to_screen(self, 960, 640)
 
         # --- format
         self.markdown_button = QRadioButton("&Markdown")
         self.bibtex_button = QRadioButton("&BibTeX")
-        self.markdown_button.setChecked(True)
+        self.markdown_button.setChecked(export_format == "markdown")
+        self.bibtex_button.setChecked(export_format == "bibtex")
         self.format_group = QButtonGroup(self)
         self.format_group.addButton(self.markdown_button)
         self.format_group.addButton(self.bibtex_button)
@@ -237,6 +263,7 @@ class ExportDialog(QDialog):
         self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.preview_label = QLabel()
+        self.preview_label.setWordWrap(True)  # a small screen still shows the whole dialog
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c62828;")
@@ -273,6 +300,7 @@ class ExportDialog(QDialog):
             combo.currentIndexChanged.connect(self.update_preview)
         for box in (self.md_notes, self.bib_abstracts, self.bib_notes):
             box.toggled.connect(self.update_preview)
+        self.options.setCurrentIndex(1 if self.export_format() == "bibtex" else 0)
         self._scope_changed()
 
     # ---------------------------------------------------------------- choices
@@ -371,17 +399,29 @@ class ExportDialog(QDialog):
         export_format = self.export_format()
         name = default_file_name(self.source.file_stem, export_format)
         start = ExportDialog.last_directory or Path.home()
-        chosen = save_file_name(self, "Export", str(start / name), FILTERS[export_format])
+        other: ExportFormat = "markdown" if export_format == "bibtex" else "bibtex"
+        # Both formats offered, the chosen one first; the name's extension decides (write).
+        filters = ";;".join((FILTERS[export_format], FILTERS[other], ALL_FILES))
+        chosen = save_file_name(self, "Export", str(start / name), filters)
         if chosen:
             self.write(Path(chosen))
 
     def write(self, path: Path) -> None:
-        """Write the whole export to `path` in the background; `saved` follows."""
+        """Write the whole export to `path` in the background; `saved` follows.
+
+        The name's extension decides the format (Markdown never lands in a .bib file): the
+        dialog switches to it, and the result says so."""
         if self.task is not None:
             return
-        export_format = self.export_format()
+        chosen = self.export_format()
         if not path.suffix:
-            path = path.with_suffix(EXTENSIONS[export_format])
+            path = path.with_suffix(EXTENSIONS[chosen])
+        if is_open_library_file(path):
+            self._show_error(f"{path.name} is the library itself; choose another file")
+            return
+        export_format = format_for_path(path, chosen)
+        if export_format != chosen:
+            self.set_format(export_format)  # the options shown are the ones written
         options = self.export_options()
         source = self.source
         library = self.library
@@ -395,7 +435,8 @@ class ExportDialog(QDialog):
         def job(_progress: object, _cancelled: object) -> ExportResult:
             text = render(library, source, options, keys=keys)
             path.write_text(text, encoding="utf-8", newline="\n")
-            return ExportResult(path, len(dict.fromkeys(source.ids)), export_format)
+            count = len(dict.fromkeys(source.ids))
+            return ExportResult(path, count, export_format, export_format != chosen)
 
         task = Task(job)
         # Bound methods: Qt drops these connections if the dialog goes first.

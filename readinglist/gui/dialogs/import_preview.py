@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from readinglist.core.entries import ParseResult
 from readinglist.core.errors import ListingError
 from readinglist.core.library import Library
+from readinglist.gui.dialogs.sizing import fit_to_screen
 from readinglist.gui.models.import_preview import (
     FILE,
     LINE,
@@ -87,10 +88,11 @@ class ImportPreviewDialog(QDialog):
         self.parsed: list[ParsedListing] = []
         names = ", ".join(listing.name for listing in self.listings)
         self.setWindowTitle(f"Import {names}")
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
 
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
+        self.summary_label.linkActivated.connect(self.show_duplicates_first)
         self.model = ImportPreviewModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -99,8 +101,17 @@ class ImportPreviewDialog(QDialog):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        for column in (MARKER, LINE, FILE):
+        for column in (MARKER, LINE):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # File names can be long: the titles keep the room (the whole name is the tooltip).
+        header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(FILE, self.fontMetrics().averageCharWidth() * 24)
+        self.table.setWordWrap(False)
+        # Click a header to sort; the marker column brings possible duplicates to the top.
+        # No sort indicator until then: the rows start in page order.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        header.setToolTip("Click a column to sort; “Possible duplicate” sorts first")
 
         self.warnings = QPlainTextEdit()
         self.warnings.setReadOnly(True)
@@ -148,6 +159,10 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.buttons)
         self._reparse()
 
+    def show_duplicates_first(self, _link: str = "") -> None:
+        self.table.sortByColumn(MARKER, Qt.SortOrder.AscendingOrder)
+        self.table.scrollToTop()
+
     def _chosen_year(self) -> int | None:
         value = self.year.value()
         return None if value == _AUTOMATIC_YEAR else value
@@ -165,20 +180,24 @@ class ImportPreviewDialog(QDialog):
                 sha256=listing.sha256,
                 dry_run=True,
             )
-            rows.extend(rows_from_summary(summary))
+            columns = [paper.column for paper in result.papers]
+            rows.extend(rows_from_summary(summary, columns, len(rows)))
             prefix = f"{listing.name}: " if len(self.parsed) > 1 else ""
             notes.extend(f"{prefix}{assumption}" for assumption in result.assumptions)
             notes.extend(f"{prefix}{warning}" for warning in result.warnings)
             if summary.same_file_seen_before:
                 notes.append(f"{listing.name} was imported before.")
         self.model.set_rows(rows)
+        # One file: its name is in the window title; the column would only repeat it.
+        self.table.setColumnHidden(FILE, len(self.parsed) < 2)
         self.warnings.setPlainText("\n".join(notes))
         new, present = self.model.count("new"), self.model.count("present")
         duplicates = self.model.count("duplicate")
+        show = ' <a href="#duplicates">show them first</a>' if duplicates else ""
         self.summary_label.setText(
             f"<b>{len(rows)}</b> paper{'' if len(rows) == 1 else 's'} found: "
             f"<b>{new + duplicates}</b> new"
-            f" ({duplicates} possible duplicate{'s' if duplicates != 1 else ''}),"
+            f" ({duplicates} possible duplicate{'s' if duplicates != 1 else ''}{show}),"
             f" <b>{present}</b> already in the library."
         )
         self.import_button.setEnabled(bool(self.parsed))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,10 @@ _LABELS = {"new": "New", "present": "In library", "duplicate": "Possible duplica
 _COLORS = {"new": "#2e7d32", "present": "#757575", "duplicate": "#e65100"}
 
 
+# Sorting by the marker puts what needs a look first.
+_MARKER_RANK = {"duplicate": 0, "new": 1, "present": 2}
+
+
 @dataclass(frozen=True)
 class PreviewRow:
     file_name: str
@@ -35,35 +40,93 @@ class PreviewRow:
     title: str
     marker: str
     detail: str = ""
+    column: int | None = None  # where known: entries of a one-line HTML page share a line
+    order: int = 0  # the row's place in the files as dropped (the unsorted order)
 
 
-def rows_from_summary(summary: ImportSummary) -> list[PreviewRow]:
-    duplicates = {d.line: d for d in summary.possible_duplicates}
+def rows_from_summary(
+    summary: ImportSummary, columns: Sequence[int | None] = (), first_order: int = 0
+) -> list[PreviewRow]:
+    """The preview's rows; `columns` are the parsed entries' columns, in the entries' order."""
+    # Keyed by line and title: entries of a one-line page share their line.
+    duplicates = {(d.line, d.title): d for d in summary.possible_duplicates}
     rows = []
-    for entry in summary.entries:
+    for number, entry in enumerate(summary.entries):
         marker = "new" if entry.outcome is Outcome.NEW else "present"
         detail = ""
         if entry.outcome is Outcome.ENRICHED:
             detail = "already in the library; this page adds details it lacked"
         elif entry.outcome is Outcome.PRESENT:
             detail = "already in the library"
-        duplicate = duplicates.get(entry.line)
+        duplicate = duplicates.get((entry.line, entry.title))
         if marker == "new" and duplicate is not None:
             marker = "duplicate"
             detail = f"new, but nearly the same title as “{duplicate.other_title}”"
-        rows.append(PreviewRow(summary.file_name, entry.line, entry.title, marker, detail))
+        column = columns[number] if number < len(columns) else None
+        rows.append(
+            PreviewRow(
+                summary.file_name,
+                entry.line,
+                entry.title,
+                marker,
+                detail,
+                column,
+                first_order + number,
+            )
+        )
     return rows
+
+
+def _line_text(row: PreviewRow, shared: bool) -> str:
+    """ "12", or "89:3,643" (line:column) when several entries sit on that line."""
+    if shared and row.column is not None:
+        return f"{row.line}:{row.column:,}"
+    return str(row.line)
 
 
 class ImportPreviewModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[PreviewRow] = []
+        self._shared_lines: set[tuple[str, int]] = set()
+        self._sort: tuple[int, bool] | None = None  # column, descending; None: page order
 
     def set_rows(self, rows: Sequence[PreviewRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        per_line = Counter((row.file_name, row.line) for row in self._rows)
+        self._shared_lines = {key for key, count in per_line.items() if count > 1}
+        self._sort_rows()
         self.endResetModel()
+
+    def row(self, row: int) -> PreviewRow:
+        return self._rows[row]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < COLUMN_COUNT:
+            return
+        self._sort = (column, order == Qt.SortOrder.DescendingOrder)
+        self.layoutAboutToBeChanged.emit()
+        self._sort_rows()
+        self.layoutChanged.emit()
+
+    def _sort_rows(self) -> None:
+        if self._sort is None:
+            self._rows.sort(key=lambda row: row.order)
+            return
+        column, descending = self._sort
+        # Page order breaks ties, so sorting by the marker keeps each group in page order.
+        self._rows.sort(key=lambda row: row.order)
+        key: Callable[[PreviewRow], Any]
+        if column == MARKER:
+            key = lambda row: _MARKER_RANK[row.marker]  # noqa: E731
+        elif column == TITLE:
+            key = lambda row: latex_to_text(row.title).casefold()  # noqa: E731
+        elif column == FILE:
+            key = lambda row: row.file_name.casefold()  # noqa: E731
+        else:
+            key = lambda row: (row.file_name, row.line, row.column or 0)  # noqa: E731
+        self._rows.sort(key=key, reverse=descending)
 
     def count(self, marker: str) -> int:
         return sum(1 for row in self._rows if row.marker == marker)
@@ -107,11 +170,17 @@ class ImportPreviewModel(QAbstractTableModel):
             if column == TITLE:
                 return latex_to_text(row.title)
             if column == LINE:
-                return row.line
+                return _line_text(row, (row.file_name, row.line) in self._shared_lines)
             if column == FILE:
                 return row.file_name
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == LINE and row.column is not None:
+                return f"line {row.line}, column {row.column:,} of {row.file_name}"
+            if column == FILE:
+                return row.file_name
             return row.detail or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == LINE:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.ForegroundRole and column == MARKER:
             return QBrush(QColor(_COLORS[row.marker]))
         return None

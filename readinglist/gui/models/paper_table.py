@@ -9,6 +9,7 @@ hold every row in memory and sort it in Python.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -100,6 +101,9 @@ _FLAGS = (
 )
 
 PAPER_IDS_MIME = "application/x-readinglist-paper-ids"
+# Which table a drag started from (process and model): rows dropped back on the same table
+# reorder its reading list; ids from another window or process never do.
+DRAG_ORIGIN_MIME = "application/x-readinglist-drag-origin"
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the invisible root: a table has no children
@@ -160,6 +164,8 @@ class PaperTableModel(QAbstractTableModel):
         self._rows: dict[int, _Row] = {}
         self._query = ""
         self._scope: str | None = None
+        # The reading list shown, in its own order (None: the order of the sort).
+        self._list_name: str | None = None
         self._complete = True
         self._generation = 0
         self._loading: Task | None = None
@@ -182,23 +188,59 @@ class PaperTableModel(QAbstractTableModel):
     def complete(self) -> bool:
         return self._complete
 
+    @property
+    def list_name(self) -> str | None:
+        """The reading list whose papers the table shows in the list's own order, if any."""
+        return self._list_name
+
     def all_ids(self) -> list[int]:
         """The current search's whole id list in the table's order, even while the background
         query is still delivering it (then the search runs again here, whole)."""
         if self._complete:
             return list(self._ids)
         parsed = parse_query(self._query)
+        if self._list_name is not None:
+            return self._list_ids(parsed, self._list_name, self._scope)
         spec = None if sorts_itself(parsed) else self.sort_spec()
         return self.library.search_ids(parsed, spec, scope_sql=self._scope)
 
     def sort_spec(self) -> SortSpec:
         return SortSpec(SORT_FIELDS[self.sort_column], self.sort_descending)
 
-    def search(self, query: str, scope_sql: str | None = None, *, wait: bool = False) -> None:
+    def _list_ids(self, parsed: Query, list_name: str, scope_sql: str | None) -> list[int]:
+        """The list's papers that match, in the list's order (the order export and
+        `readinglist list show` use). Reading lists are short: read whole, at once."""
+        order = self.library.list_paper_ids(list_name)
+        if parsed.where is None:
+            return order
+        matched = set(self.library.search_ids(parsed, None, scope_sql=scope_sql))
+        return [paper_id for paper_id in order if paper_id in matched]
+
+    def search(
+        self,
+        query: str,
+        scope_sql: str | None = None,
+        *,
+        wait: bool = False,
+        list_name: str | None = None,
+    ) -> None:
         """Show the papers matching `query`; a QueryError leaves the model as it was.
 
-        With `wait`, the whole id list is loaded before returning (after edits, in tests)."""
+        With `list_name` (and no sort: in the query) the papers come in that reading list's
+        own order. With `wait`, the whole id list is loaded before returning (after edits,
+        in tests)."""
         parsed = parse_query(query)
+        if list_name is not None and not sorts_itself(parsed):
+            ids = self._list_ids(parsed, list_name, scope_sql)
+            self._generation += 1
+            self._query = query
+            self._scope = scope_sql
+            self._list_name = list_name
+            self._complete = True
+            self._pending = None
+            self._reset(ids)
+            return
+        self._list_name = None
         # A query's own sort: wins over the header, as the query language promises.
         spec = None if sorts_itself(parsed) else self.sort_spec()
         limit = None if wait else self.HEAD_ROWS
@@ -218,9 +260,12 @@ class PaperTableModel(QAbstractTableModel):
         When the same papers come back in the same order only their rows are repainted, so
         the view keeps its scroll position and selection."""
         parsed = parse_query(self._query)
-        ids = self.library.search_ids(
-            parsed, None if sorts_itself(parsed) else self.sort_spec(), scope_sql=self._scope
-        )
+        if self._list_name is not None:
+            ids = self._list_ids(parsed, self._list_name, self._scope)
+        else:
+            ids = self.library.search_ids(
+                parsed, None if sorts_itself(parsed) else self.sort_spec(), scope_sql=self._scope
+            )
         for paper_id in changed:
             self._rows.pop(paper_id, None)
         if self._complete and ids == self._ids:
@@ -236,7 +281,7 @@ class PaperTableModel(QAbstractTableModel):
             return
         self.sort_column = column
         self.sort_descending = order == Qt.SortOrder.DescendingOrder
-        self.search(self._query, self._scope)
+        self.search(self._query, self._scope, list_name=self._list_name)
 
     def _reset(self, ids: list[int]) -> None:
         # Fetched rows stay cached by id (bounded by _CACHE_LIMIT): the next search, one more
@@ -401,7 +446,15 @@ class PaperTableModel(QAbstractTableModel):
         rows = sorted({i.row() for i in indexes if i.isValid()})
         mime = QMimeData()
         mime.setData(PAPER_IDS_MIME, json.dumps([self._ids[r] for r in rows]).encode())
+        mime.setData(DRAG_ORIGIN_MIME, self.drag_origin())
         return mime
+
+    def drag_origin(self) -> bytes:
+        return f"{os.getpid()}:{id(self)}".encode()
+
+    def dragged_here(self, mime: QMimeData) -> bool:
+        """Whether these rows were dragged from this very model."""
+        return bytes(mime.data(DRAG_ORIGIN_MIME).data()) == self.drag_origin()
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction

@@ -6,7 +6,7 @@ into a scope for the table; the key also survives a rebuild, so the selection ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -36,6 +36,7 @@ class Entry:
     name: str
     scope_sql: str | None
     query: str = ""
+    count: int | None = None  # papers in it, as the sidebar shows (None: a saved search)
 
 
 class SidebarModel(QStandardItemModel):
@@ -121,6 +122,7 @@ class SidebarModel(QStandardItemModel):
     def _add(
         self, parent: QStandardItem, entry: Entry, count: int | None, glyph: str
     ) -> QStandardItem:
+        entry = replace(entry, count=count)
         self._entries[entry.key] = entry
         item = QStandardItem(icon(glyph), entry.name)
         item.setData(entry.key, KEY_ROLE)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from readinglist.gui.icons import icon
+from readinglist.gui.widgets.elided_label import ElidedLabel
 
 DEBOUNCE_MS = 150
 
@@ -42,11 +43,15 @@ class FilterBar(QWidget):
         self.edit.textChanged.connect(self._typed)
         self.edit.returnPressed.connect(self.apply_now)
         self.edit.escaped.connect(self.clear)
+        # The bar works from a narrow window up: the field keeps room for a query, the
+        # count for "99,999+ of 100,000", and an error gets what is left, elided (its tooltip
+        # and Help ▸ Query Syntax have it whole), never widening the window.
+        self.edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 10)
         self.count_label = QLabel()
-        self.count_label.setMinimumWidth(110)
-        self.error_label = QLabel()
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.count_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("999 of 9,999"))
+        self.error_label = ElidedLabel()
         self.error_label.setStyleSheet("color: #c62828;")
-        self.error_label.setWordWrap(False)
         self.error_label.hide()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -54,12 +59,16 @@ class FilterBar(QWidget):
         self._timer.timeout.connect(self.apply_now)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(self.error_label)
+        layout.addWidget(self.edit, 2)
+        layout.addWidget(self.error_label, 1)
         layout.addWidget(self.count_label)
 
     def text(self) -> str:
         return self.edit.text()
+
+    @staticmethod
+    def help_text() -> str:
+        return _HELP
 
     def set_text(self, text: str, apply: bool = True) -> None:
         self.edit.blockSignals(True)
@@ -84,9 +93,13 @@ class FilterBar(QWidget):
         self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.edit.selectAll()
 
-    def show_count(self, count: int, total: int, complete: bool = True) -> None:
+    def clear_error(self) -> None:
+        """The query is good again (the count of an earlier search arriving late is not)."""
         self.error_label.hide()
         self.edit.setStyleSheet("")
+        self.edit.setToolTip(_HELP)
+
+    def show_count(self, count: int, total: int, complete: bool = True) -> None:
         if not complete:
             # The first rows are shown; the rest of the list is still being read.
             self.count_label.setText(f"{count:,}+ of {total:,}")
@@ -99,6 +112,6 @@ class FilterBar(QWidget):
     def show_error(self, message: str) -> None:
         """A malformed query: say what is wrong beside the bar; the table keeps its rows."""
         self.error_label.setText(message)
-        self.error_label.setToolTip(message)
         self.error_label.show()
+        self.edit.setToolTip(message)  # also over the field, where the eyes are
         self.edit.setStyleSheet("QLineEdit { border: 1px solid #c62828; }")

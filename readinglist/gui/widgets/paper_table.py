@@ -1,8 +1,23 @@
-"""The paper table view: fixed row height, a header menu to choose columns, papers draggable."""
+"""The paper table view: fixed row height, a header menu to choose columns, papers draggable.
+
+In a reading list's view (its own order) rows can also be dragged within the table to reorder
+the list; the view only says where they were dropped (`reorder_requested`), the window's edit
+controller turns that into an undoable command.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from readinglist.gui.models.paper_table import (
@@ -10,8 +25,10 @@ from readinglist.gui.models.paper_table import (
     COLUMN_COUNT,
     HEADERS,
     PAPER_ID_ROLE,
+    PAPER_IDS_MIME,
     TITLE,
     PaperTableModel,
+    paper_ids_from_mime,
 )
 
 _DEFAULT_WIDTHS = {TITLE: 360, ADDED: 130}
@@ -19,6 +36,9 @@ _DEFAULT_WIDTHS = {TITLE: 360, ADDED: 130}
 
 class PaperTableView(QTableView):
     paste_requested = Signal()
+    # Papers dragged within a reading list's view: their ids, and the row they go before
+    # (the row count: after the last).
+    reorder_requested = Signal(list, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +63,98 @@ class PaperTableView(QTableView):
         header.setStretchLastSection(False)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
+        self.setDropIndicatorShown(False)  # the view paints its own, between rows
+        self._reorderable = False
+        self._drop_row: int | None = None  # where a reordering drag would land
+
+    # ---------------------------------------------------------------- reading list order
+    @property
+    def reorderable(self) -> bool:
+        return self._reorderable
+
+    def set_list_order(self, in_list_order: bool) -> None:
+        """A reading list in its own order: rows can be dragged to reorder it, and the header
+        does not sort (its order is the list's). Otherwise the header sorts as usual."""
+        self._reorderable = in_list_order
+        header = self.horizontalHeader()
+        header.setSectionsClickable(not in_list_order)
+        header.setSortIndicatorShown(not in_list_order)
+        self.setAcceptDrops(in_list_order)
+        self.viewport().setAcceptDrops(in_list_order)
+        self.setDragDropMode(
+            QAbstractItemView.DragDropMode.DragDrop
+            if in_list_order
+            else QAbstractItemView.DragDropMode.DragOnly
+        )
+
+    def _is_reordering(self, event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> bool:
+        mime = event.mimeData()
+        return (
+            self._reorderable
+            and mime.hasFormat(PAPER_IDS_MIME)
+            and self.paper_model().dragged_here(mime)
+        )
+
+    def _row_for(self, event: QDragMoveEvent | QDropEvent) -> int:
+        """The row a drop at this point goes before: the nearer edge of the row under it."""
+        y = event.position().toPoint().y()
+        row = self.rowAt(y)
+        if row < 0:
+            return self.paper_model().rowCount() if y > 0 else 0
+        middle = self.rowViewportPosition(row) + self.rowHeight(row) // 2
+        return row + 1 if y > middle else row
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._is_reordering(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()  # files go on to the window, which imports them
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if not self._is_reordering(event):
+            event.ignore()
+            return
+        super().dragMoveEvent(event)  # scrolls near the edges
+        self._drop_row = self._row_for(event)
+        event.acceptProposedAction()
+        self.viewport().update()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._drop_row = None
+        self.viewport().update()
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._drop_row = None
+        self.viewport().update()
+        if not self._is_reordering(event):
+            event.ignore()
+            return
+        ids = paper_ids_from_mime(event.mimeData())
+        # A copy for Qt (it must not remove the dragged rows); a move for the list.
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        if ids:
+            self.reorder_requested.emit(ids, self._row_for(event))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._drop_row is None:
+            return
+        # Where the dragged papers will land: a line between two rows.
+        rows = self.paper_model().rowCount()
+        if self._drop_row < rows:
+            y = self.rowViewportPosition(self._drop_row)
+        elif rows:
+            y = self.rowViewportPosition(rows - 1) + self.rowHeight(rows - 1)
+        else:
+            y = 0
+        painter = QPainter(self.viewport())
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight))
+        pen.setWidth(2)
+        painter.setPen(pen)
+        painter.drawLine(0, max(y, 1), self.viewport().width(), max(y, 1))
+        painter.end()
 
     def setModel(self, model: PaperTableModel) -> None:  # type: ignore[override]
         super().setModel(model)

@@ -6,10 +6,13 @@ system browser. Edits leave through signals; the window turns them into undoable
 
 from __future__ import annotations
 
+import html
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -25,10 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from readinglist.core.records import PaperRecord, ReadingStatus
+from readinglist.core.texttools import latex_to_html
 from readinglist.gui.render import EMPTY_HTML, paper_html
 
 _OPENABLE = ("http", "https", "mailto")
 NOTES_SAVE_DELAY_MS = 700
+# With several papers selected: the titles listed (the rest is counted).
+SELECTION_TITLES = 12
 
 
 class OfflineBrowser(QTextBrowser):
@@ -50,15 +56,53 @@ class OfflineBrowser(QTextBrowser):
             QDesktopServices.openUrl(url)
 
 
+class NotesEdit(QPlainTextEdit):
+    """The notes box keeps no undo history of its own: Ctrl+Z and Ctrl+Shift+Z reach the
+    window's one undo stack, where note edits are commands like every other change."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setUndoRedoEnabled(False)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and _is_undo_key(event):
+            event.ignore()  # not ours: let the window's Undo / Redo shortcut fire
+            return False
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if _is_undo_key(event):
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+
+def _is_undo_key(event: QEvent) -> bool:
+    if not isinstance(event, QKeyEvent):
+        return False
+    return event.matches(QKeySequence.StandardKey.Undo) or event.matches(
+        QKeySequence.StandardKey.Redo
+    )
+
+
 class ReadingPane(QWidget):
+    """One paper: its text and its editors. Several papers: how many, their titles, and the
+    editors that apply to all of them (status, rating, tags to add or remove)."""
+
     status_chosen = Signal(str)
     rating_chosen = Signal(int)
     tags_edited = Signal(list)  # list[str]: the paper's full new set of tags
+    # Several papers selected: tags to add to all of them, tags to remove from all of them.
+    tags_changed_for_all = Signal(list, list)
     notes_edited = Signal(int, str)  # paper id, the whole new text
+    notes_pending = Signal()  # typed, saved (and undoable) on the next save_notes()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.record: PaperRecord | None = None
+        self.selected_ids: list[int] = []  # several papers shown (then `record` is None)
+        self._common_tags: list[str] = []
+        self._common_rating: int | None = None
         self._read_only = False
         self._loading = False
         self._notes_dirty = False  # typed but not yet saved
@@ -81,7 +125,7 @@ class ReadingPane(QWidget):
         self.tags.setPlaceholderText("tags, separated by commas")
         self.tags.setToolTip("Tags, separated by commas; press Enter to apply")
         self.tags.editingFinished.connect(self._tags_finished)
-        self.notes = QPlainTextEdit()
+        self.notes = NotesEdit()
         self.notes.setPlaceholderText("Notes (Markdown). Saved as you type.")
         self.notes.textChanged.connect(self._notes_changed)
         self.saved_label = QLabel()
@@ -90,19 +134,20 @@ class ReadingPane(QWidget):
         self._save_timer.setInterval(NOTES_SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_notes)
 
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Status:"))
-        row.addWidget(self.status)
-        row.addWidget(QLabel("Rating:"))
-        row.addWidget(self.rating)
-        row.addStretch(1)
-        row.addWidget(self.saved_label)
+        # Status and rating on one line when there is room, one each when the pane is narrow
+        # (a small window keeps its table).
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status)
+        status_row.addStretch(1)
+        status_row.addWidget(self.saved_label)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.addRow("Status:", status_row)
+        form.addRow("Rating:", self.rating)
         form.addRow("Tags:", self.tags)
         editor = QWidget()
         editor_layout = QVBoxLayout(editor)
         editor_layout.setContentsMargins(0, 0, 0, 0)
-        editor_layout.addLayout(row)
         editor_layout.addLayout(form)
         editor_layout.addWidget(self.notes, 1)
 
@@ -122,13 +167,67 @@ class ReadingPane(QWidget):
         self._set_editors_enabled(self.record is not None)
 
     def _set_editors_enabled(self, enabled: bool) -> None:
+        several = bool(self.selected_ids)
         for widget in (self.status, self.rating, self.tags, self.notes):
-            widget.setEnabled(enabled and not self._read_only)
+            widget.setEnabled(
+                enabled and not self._read_only and not (several and widget is self.notes)
+            )
+        self.tags.setPlaceholderText(
+            "tags for all of them, separated by commas" if several else "tags, separated by commas"
+        )
+        self.notes.setPlaceholderText(
+            "Select one paper to write its notes."
+            if several
+            else "Notes (Markdown). Saved as you type."
+        )
+        self.rating.setSpecialValueText(
+            "Mixed" if several and self._common_rating is None else "No rating"
+        )
+
+    def target_ids(self) -> list[int]:
+        """The papers the pane's editors change: the one shown, or every selected one."""
+        if self.record is not None:
+            return [self.record.id]
+        return list(self.selected_ids)
+
+    def show_papers(self, records: Sequence[PaperRecord], ids: Sequence[int]) -> None:
+        """Several papers selected (`ids`; `records` are the first of them, or all): say how
+        many, list their titles, and offer the editors that apply to all of them."""
+        if len(ids) < 2:
+            self.show_paper(records[0] if records else None)
+            return
+        self.save_notes()
+        self.record = None
+        self.selected_ids = list(ids)
+        complete = len(records) == len(ids)  # else the shared values are unknown: left blank
+        statuses = {r.status for r in records}
+        ratings = {r.rating for r in records}
+        self._common_rating = ratings.pop() if complete and len(ratings) == 1 else None
+        tag_sets = [{t.lower() for t in r.tags} for r in records]
+        shared = set.intersection(*tag_sets) if complete and tag_sets else set()
+        self._common_tags = [t for t in records[0].tags if t.lower() in shared] if records else []
+        self._loading = True
+        try:
+            self.browser.setHtml(_selection_html(records, len(ids)))
+            if complete and len(statuses) == 1:
+                self.status.setCurrentIndex(self.status.findData(statuses.pop().value))
+            else:
+                self.status.setCurrentIndex(-1)  # mixed: no value shown
+            self.rating.setValue(self._common_rating or 0)
+            self.tags.setText(", ".join(self._common_tags))
+            self.notes.clear()
+            self.saved_label.clear()
+            self._set_editors_enabled(True)
+        finally:
+            self._loading = False
 
     def show_paper(self, record: PaperRecord | None) -> None:
         """Show `record` (None: nothing selected), saving pending notes of the previous one."""
         self.save_notes()
+        same_paper = record is not None and self.record is not None and self.record.id == record.id
         self.record = record
+        self.selected_ids = []
+        self._common_rating = None
         self._loading = True
         try:
             if record is None:
@@ -143,7 +242,12 @@ class ReadingPane(QWidget):
             self.rating.setValue(record.rating)
             self.tags.setText(", ".join(record.tags))
             if self.notes.toPlainText() != record.notes:
+                caret = self.notes.textCursor().position()
                 self.notes.setPlainText(record.notes)
+                if same_paper:  # an undo or redo of this note: the caret stays where it was
+                    cursor = self.notes.textCursor()
+                    cursor.setPosition(min(caret, len(record.notes)))
+                    self.notes.setTextCursor(cursor)
             self.saved_label.clear()
         finally:
             self._loading = False
@@ -158,21 +262,30 @@ class ReadingPane(QWidget):
         self.show_paper(record)
 
     def _status_activated(self) -> None:
-        if not self._loading and self.record is not None:
+        if not self._loading and self.target_ids() and self.status.currentIndex() >= 0:
             self.status_chosen.emit(str(self.status.currentData()))
 
     def _rating_edited(self) -> None:
-        if (
-            not self._loading
-            and self.record is not None
-            and self.rating.value() != self.record.rating
-        ):
+        if self._loading or not self.target_ids():
+            return
+        before = self.record.rating if self.record is not None else self._common_rating
+        if self.rating.value() != before:
+            self._common_rating = self.rating.value() if self.selected_ids else None
             self.rating_chosen.emit(self.rating.value())
 
     def _tags_finished(self) -> None:
-        if self._loading or self.record is None:
+        if self._loading or not self.target_ids():
             return
         names = [t.strip() for t in self.tags.text().split(",") if t.strip()]
+        if self.record is None:
+            typed = {n.lower() for n in names}
+            shared = {t.lower() for t in self._common_tags}
+            added = [n for n in names if n.lower() not in shared]
+            removed = [t for t in self._common_tags if t.lower() not in typed]
+            if added or removed:
+                self._common_tags = names
+                self.tags_changed_for_all.emit(added, removed)
+            return
         if sorted(n.lower() for n in names) != sorted(t.lower() for t in self.record.tags):
             self.tags_edited.emit(names)
 
@@ -181,6 +294,7 @@ class ReadingPane(QWidget):
             self.saved_label.setText("Editing…")
             self._notes_dirty = True
             self._save_timer.start()
+            self.notes_pending.emit()
 
     def save_notes(self) -> None:
         """Save notes now if they changed (also called on leaving a paper and on quit)."""
@@ -195,6 +309,16 @@ class ReadingPane(QWidget):
 
 
 def _with_notes(record: PaperRecord, notes: str) -> PaperRecord:
-    from dataclasses import replace
-
     return replace(record, notes=notes)
+
+
+def _selection_html(records: Sequence[PaperRecord], count: int) -> str:
+    titles = "".join(f"<li>{latex_to_html(r.title)}</li>" for r in records[:SELECTION_TITLES])
+    more = count - min(len(records), SELECTION_TITLES)
+    if more > 0:
+        titles += f"<li><i>and {more:,} more</i></li>"
+    return (
+        f"<h2>{count:,} selected</h2><ul>{titles}</ul>"
+        "<p style='color: gray'>Status, rating and tags below apply to all of them; "
+        f"{html.escape('R / U / G, 0-5, T, Del')} in the table too.</p>"
+    )

@@ -24,6 +24,13 @@ class SidebarView(QTreeView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        # File names keep their start and extension: "arxiv-list…2026-10.html".
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # Narrow, but never so narrow that the names go: a group's title and a count show.
+        metrics = self.fontMetrics()
+        self.setMinimumWidth(
+            metrics.horizontalAdvance("Reading lists") + metrics.horizontalAdvance("99,999") + 64
+        )
 
     def configure_columns(self) -> None:
         header = self.header()
