@@ -232,9 +232,76 @@ def cmd_rate(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_note(library: Library, args: argparse.Namespace) -> int:
-    notes = sys.stdin.read() if args.text == "-" else args.text
+    notes = _stdin_text("the notes") if args.text == "-" else args.text
     library.set_notes(args.id, notes)
     return 0
+
+
+def _stdin_text(what: str) -> str:
+    """Standard input as UTF-8 text without NUL bytes, or one sentence saying where it is not."""
+    raw = sys.stdin.buffer.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise UserError(
+            f"{what} on standard input, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})"
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise UserError(f"{what} on standard input, line {line}: a NUL byte, which text never has")
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as text-mode stdin reads it
+
+
+# Arguments that name files: any bytes the system allows. Every other one is text to store or
+# search, and must be UTF-8 (Python keeps undecodable bytes as lone surrogates, which SQLite
+# cannot take).
+_PATH_ARGUMENTS = frozenset({"files", "output", "library"})
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    for name, value in vars(args).items():
+        if name in _PATH_ARGUMENTS:
+            continue
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and not _is_utf8(text):
+                shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                raise UserError(f"the argument {shown!r} is not UTF-8 text")
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_LARGEST_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def _paper_id(text: str) -> int:
+    """A paper id: a whole number SQLite can hold (a larger one used to end in a traceback)."""
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= _LARGEST_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a paper id")
+    return int(text)
+
+
+def _count(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) > _LARGEST_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of papers")
+    return int(text)
+
+
+def _year(text: str) -> int:
+    """--year: a year a page could be from (its papers may fall in the year before)."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year") from None
+    if not 1000 <= year <= 9999:
+        raise argparse.ArgumentTypeError(f"{year} is not a year between 1000 and 9999")
+    return year
 
 
 def cmd_tag(library: Library, args: argparse.Namespace) -> int:
@@ -242,8 +309,11 @@ def cmd_tag(library: Library, args: argparse.Namespace) -> int:
     add: list[str] = []
     remove: list[str] = []
     for item in args.items:
-        if item.isdigit():
-            ids.append(int(item))
+        if item.isdigit():  # "²" too, which _paper_id refuses
+            try:
+                ids.append(_paper_id(item))
+            except argparse.ArgumentTypeError as error:
+                raise UserError(str(error)) from None
         elif item.startswith("+") and len(item) > 1:
             add.append(item[1:])
         elif item.startswith("-") and len(item) > 1:
@@ -305,6 +375,24 @@ def cmd_sources(library: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A command's parser. Where a query is positional (`search`, `export`), a word with one
+    leading "-" that is none of the command's own options (`-q`, `-o`) is part of the query, as
+    the query language's `-survey` promises; everywhere else parsing is argparse's own."""
+
+    query_words_may_start_with_dash = False
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        if (
+            self.query_words_may_start_with_dash
+            and arg_string.startswith("-")
+            and not arg_string.startswith("--")  # an unknown --option stays a usage error
+            and arg_string not in self._option_string_actions
+        ):
+            return None  # argparse's "not an option": a positional value
+        return super()._parse_optional(arg_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="readinglist",
@@ -321,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the window, wait for its first paint, exit 0 (checks an installation)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
     def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
@@ -331,31 +419,31 @@ def build_parser() -> argparse.ArgumentParser:
     sub = add("import", cmd_import, "import saved listing pages")
     sub.add_argument("files", nargs="+", metavar="FILE")
     sub.add_argument("--list", metavar="NAME", help="also add the papers to this reading list")
-    sub.add_argument("--year", type=int, metavar="YYYY", help="year of a text copy's page")
+    sub.add_argument("--year", type=_year, metavar="YYYY", help="year of a text copy's page")
     sub.add_argument("--dry-run", action="store_true", help="show what would happen; store nothing")
 
     sub = add("search", cmd_search, "search the library (see README for the query language)")
     sub.add_argument("query", nargs="*", metavar="QUERY")
     sub.add_argument("--sort", choices=[*SORT_FIELDS, *(f"-{f}" for f in SORT_FIELDS)])
     sub.add_argument("--reverse", action="store_true", help="reverse the sort direction")
-    sub.add_argument("--limit", type=int, metavar="N")
+    sub.add_argument("--limit", type=_count, metavar="N")
     sub.add_argument("--json", action="store_true", help="print one JSON array of papers")
     sub.add_argument("-q", "--quiet", action="store_true", help="no count on stderr")
 
     sub = add("show", cmd_show, "show one paper")
-    sub.add_argument("id", type=int)
+    sub.add_argument("id", type=_paper_id)
     sub.add_argument("--json", action="store_true")
 
     sub = add("status", cmd_status, "set the reading status of papers")
-    sub.add_argument("ids", type=int, nargs="+", metavar="ID")
+    sub.add_argument("ids", type=_paper_id, nargs="+", metavar="ID")
     sub.add_argument("status", choices=[s.value for s in ReadingStatus])
 
     sub = add("rate", cmd_rate, "rate papers 0-5")
-    sub.add_argument("ids", type=int, nargs="+", metavar="ID")
+    sub.add_argument("ids", type=_paper_id, nargs="+", metavar="ID")
     sub.add_argument("rating", type=int, choices=range(6))
 
     sub = add("note", cmd_note, "replace a paper's notes (Markdown); '-' reads stdin")
-    sub.add_argument("id", type=int)
+    sub.add_argument("id", type=_paper_id)
     sub.add_argument("text")
 
     sub = add("tag", cmd_tag, "add (+name) or remove (-name) tags: tag ID... +name -name")
@@ -369,10 +457,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--description")
     a = actions.add_parser("add", help="append papers to a list")
     a.add_argument("name")
-    a.add_argument("ids", type=int, nargs="+", metavar="ID")
+    a.add_argument("ids", type=_paper_id, nargs="+", metavar="ID")
     a = actions.add_parser("remove", help="remove papers from a list")
     a.add_argument("name")
-    a.add_argument("ids", type=int, nargs="+", metavar="ID")
+    a.add_argument("ids", type=_paper_id, nargs="+", metavar="ID")
     a = actions.add_parser("show", help="the list's papers in order")
     a.add_argument("name")
     a.add_argument("--json", action="store_true")
@@ -383,11 +471,15 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("name")
 
     sub = add("merge", cmd_merge, "merge the second paper into the first")
-    sub.add_argument("keep", type=int)
-    sub.add_argument("other", type=int)
+    sub.add_argument("keep", type=_paper_id)
+    sub.add_argument("other", type=_paper_id)
 
     add("sources", cmd_sources, "the imported files")
     add_export_parser(commands)
+    for name in ("search", "export"):
+        query_parser = commands.choices[name]
+        assert isinstance(query_parser, CommandParser)
+        query_parser.query_words_may_start_with_dash = True
     add_related_parser(commands)
     return parser
 
@@ -401,7 +493,12 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
 
 def _looks_like_file(argument: str) -> bool:
     path = Path(argument)
-    return path.exists() or bool(path.suffix) or os.sep in argument or "/" in argument
+    if path.suffix or os.sep in argument or "/" in argument:
+        return True
+    try:
+        return path.exists()
+    except OSError:  # in a folder we may not search: a file, and importing it will say so
+        return True
 
 
 def split_window_files(
@@ -461,6 +558,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # an error, so a mistyped --library never leaves an empty library behind.
     creates = args.command == "import" or (args.command == "list" and args.action == "create")
     try:
+        _check_text_arguments(args)
         library = _open_library(args.library, create=creates)
     except UserError as error:
         print(f"readinglist: {error}", file=sys.stderr)

@@ -9,15 +9,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import Any, TypeVar
 
 from readinglist.core.errors import UserError
 from readinglist.core.library import Library
 from readinglist.core.related import RelatedPaper, RelatedPapers
 from readinglist.core.scopes import tag_scope
 
+Parser = TypeVar("Parser", bound=argparse.ArgumentParser)  # the command line's own subclass
 
-def add_related_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+
+def add_related_parser(subparsers: argparse._SubParsersAction[Parser]) -> None:
     parser = subparsers.add_parser(
         "related",
         help="papers like a paper, or suggestions for a list, a tag or a saved search",

@@ -2,9 +2,10 @@
 # System packages the tests use, installed with apt-get when missing (as root, as on CI):
 # - the libraries Qt's wheels load (EGL, fontconfig, xkbcommon, dbus) to run offscreen;
 # - LaTeX, bibtex and biber, to prove that BibTeX exports compile without a warning;
+# - pandoc, to prove that its Markdown reader keeps an exported abstract as text;
 # - JabRef, to prove it opens them without a complaint (optional: its tests skip without it).
-# Without root, missing Qt libraries stop the run with the list to install; missing LaTeX
-# only skips those tests.
+# Without root, missing Qt libraries stop the run with the list to install; missing LaTeX or
+# pandoc only skips those tests.
 set -euo pipefail
 python=${1:-python3}
 probe='from PySide6.QtWidgets import QApplication; QApplication([])'
@@ -19,6 +20,7 @@ else
     latex_missing=0
 fi
 [ "$latex_missing" = 1 ] && missing="$missing $latex_packages"
+command -v pandoc >/dev/null || missing="$missing pandoc"
 if [ -z "${missing// /}" ] && command -v jabref >/dev/null; then
     exit 0
 fi
@@ -33,7 +35,7 @@ elif [ -n "$(QT_QPA_PLATFORM=offscreen "$python" -c "$probe" 2>&1 >/dev/null || 
     echo "Qt cannot start. Install these system packages, then retry: $qt_packages" >&2
     exit 1
 else
-    echo "Note: LaTeX tests will be skipped; to run them install: $latex_packages" >&2
+    echo "Note: the LaTeX and pandoc tests will be skipped; to run them install:$missing" >&2
 fi
 if ! command -v jabref >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing JabRef for the BibTeX import test"

@@ -5,6 +5,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
+import json
+import re
+import shutil
+import subprocess
 
 import markdown
 import pytest
@@ -180,3 +184,81 @@ def test_a_metadata_line_never_starts_a_list() -> None:
     text = export_markdown([paper], title="L")
     assert "\n1\\. Lab\n" in text
     assert "<ol>" not in render_commonmark(text)
+
+
+# Abstracts come from saved web pages: whatever they hold must stay text in the folded block.
+HOSTILE_ABSTRACT = (
+    "Click [here](javascript:alert(1)) or ![](http://evil.example/x.png) <script>alert(2)</script> "
+    "<http://evil.example/auto> javascript:alert(3) https://bare.example/y [ref]: http://r.example "
+    "$\\int x$ \\input{/etc/passwd} @doe2020 ^sup^ ~sub~ ~~gone~~ [span]{.c} ^[note] `code` "
+    '**bold** _it_ & &amp; "quoted" it\'s 3--4 ... end.\n\n'
+    "# not a heading\n\n- not a list\n\n<img src=x onerror=alert(4)>"
+)
+
+
+def _details_text(rendered: str) -> str:
+    """The visible text inside the rendered <details> block, whitespace folded."""
+    start, end = rendered.index("<details>"), rendered.index("</details>")
+    inner = re.sub(r"<summary>.*?</summary>", "", rendered[start:end], flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inner)).split())
+
+
+def _pandoc(text: str, to: str) -> str:
+    done = subprocess.run(
+        ["pandoc", "--from", "markdown", "--to", to],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
+def test_a_hostile_abstract_in_details_stays_text_in_pandoc_commonmark_and_python_markdown() -> (
+    None
+):
+    paper = record(title="T", abstract=HOSTILE_ABSTRACT)
+    text = export_markdown([paper], title="L", abstracts="details")
+    expected = " ".join(HOSTILE_ABSTRACT.split())
+    renderings = {
+        "pandoc": _pandoc(text, "html"),
+        "commonmark": render_commonmark(text),
+        "python-markdown": render_python_markdown(text),
+    }
+    for name, rendered in renderings.items():
+        block = rendered[rendered.index("<details>") : rendered.index("</details>")]
+        parsed = html_text(block)
+        assert set(parsed.tags) <= {"details", "summary", "p"}, (name, parsed.tags)
+        assert _details_text(rendered) == expected, name
+    # In pandoc's document tree the abstract is words and spaces only, whatever it is written to.
+    node_types: set[str] = set()
+    raw_html: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("t") in ("RawBlock", "RawInline"):
+                raw_html.add(str(node["c"][1]) if node["c"][0] == "html" else str(node["c"]))
+            if "t" in node:
+                node_types.add(str(node["t"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(_pandoc(text, "json"))["blocks"])
+    assert node_types <= {"Header", "Para", "Plain", "Str", "Space", "RawBlock"}
+    assert raw_html == {"<details>", "<summary>", "</summary>", "<p>", "</p>", "</details>"}
+    # In full, as Markdown escaped for CommonMark, the text may get pandoc's typography
+    # (superscripts, citations) but never a link, an image, math or raw HTML or TeX.
+    node_types.clear()
+    full = export_markdown(
+        [dataclasses.replace(paper, title=HOSTILE_ABSTRACT)], title="L", abstracts="full"
+    )
+    walk(json.loads(_pandoc(full, "json"))["blocks"])
+    assert not node_types & {"Link", "Image", "Math", "RawInline", "RawBlock", "Code"}
+    latex = _pandoc(text, "latex")  # pandoc passes raw TeX through to LaTeX: none may survive
+    for command in ("\\href", "\\url", "\\includegraphics", "\\input{", "\\(", "\\cite"):
+        assert command not in latex, command

@@ -9,7 +9,7 @@ import pytest
 
 from readinglist.core.entries import DatePrecision
 from readinglist.core.errors import ListingError
-from readinglist.importers import detect, parse_listing, read_listing
+from readinglist.importers import detect, listing_from_text, parse_listing, read_listing
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DAILY = FIXTURES / "samples" / "pages"
@@ -145,3 +145,74 @@ def test_a_web_archive_without_an_html_part_is_a_clear_error(tmp_path: Path) -> 
     )
     with pytest.raises(ListingError, match=r"empty\.mhtml: this web archive holds no HTML page"):
         read_listing(path)
+
+
+# Every page kept in the tests, with the format it is read as (or None: not a listing).
+DETECTED = {
+    "arxiv_legacy_new.html": "arxiv-html",
+    "arxiv_search.html": "arxiv-html",
+    "hf_no_papers.html": "hf-html",
+    "hf_props_not_json.html": "hf-html",
+    "hf_search_base64.mhtml": "hf-html",
+    "hf_search_cards.html": "hf-html",
+    "hf_search_qp.mhtml": "hf-html",
+    "not_a_listing.txt": None,
+    "samples/hf-text/000_b1094c3f7ed4a1c2.txt": "hf-text",
+    "samples/hf-text/001_2bb66f07fc8616df.txt": "hf-text",
+    "samples/hf-text/002_4517cd0d84a387da.txt": "hf-text",
+    "samples/pages/arxiv-list-new-text_cs.IR_2024-07-23_legacy.txt": "arxiv-text",
+    "samples/pages/arxiv-list-new_cs.IT_2026-09-28.html": "arxiv-html",
+    "samples/pages/arxiv-list-recent_cs.AI_2026-10.html": "arxiv-html",
+    "samples/pages/hf-api-daily-papers_one-item.json": "hf-api-json",
+    "samples/pages/hf-papers-daily_2026-07-02.html": "hf-html",
+    "samples/pages/hf-papers-search_firecrawl-markdown.md": "hf-markdown",
+    "samples/pages/hf-papers-search_notebook-export.txt": "hf-linked-text",
+    "samples/pages/hf-papers-search_terminal-capture.txt": "hf-terminal",
+}
+
+
+def test_every_kept_page_is_detected_as_its_format() -> None:
+    pages = {
+        str(path.relative_to(FIXTURES))
+        for path in FIXTURES.rglob("*")
+        if path.suffix in (".html", ".mhtml", ".txt", ".md", ".json") and path.name != "README.md"
+    }
+    assert pages == set(DETECTED)  # a new page joins this table
+    for name, expected in DETECTED.items():
+        listing = read_listing(FIXTURES / name)
+        if expected is None:
+            with pytest.raises(ListingError, match="does not look like a listing page"):
+                detect(listing)
+        else:
+            assert detect(listing).name == expected, name
+
+
+def test_a_text_copy_mentioning_links_in_its_first_20_kb_is_a_text_copy(tmp_path: Path) -> None:
+    sample = (FIXTURES / "samples" / "hf-text" / "000_b1094c3f7ed4a1c2.txt").read_text()
+    first = sample.index("Attention encoder-decoder")
+    mention = (
+        "Pages: https://huggingface.co/papers/2401.00001, [code](https://github.com/x/y) and "
+        "arxiv.org/abs/2401.00001. "
+    )
+    path = tmp_path / "copy.txt"
+    path.write_text(sample[:first] + mention + sample[first:], encoding="utf-8")
+    listing = read_listing(path)
+    assert detect(listing).name == "hf-text"
+    result = parse_listing(listing)
+    assert len(result.papers) == 164 and result.papers[0].abstract is not None
+    assert result.papers[0].abstract.startswith("Pages: https://huggingface.co/papers/")
+    # A Markdown copy with the same abstracts is still Markdown, not a text copy.
+    markdown = FIXTURES / "samples" / "pages" / "hf-papers-search_firecrawl-markdown.md"
+    assert detect(read_listing(markdown)).name == "hf-markdown"
+
+
+def test_pasted_text_holding_a_nul_is_refused_with_its_line() -> None:
+    with pytest.raises(ListingError, match=r"^pasted text, line 3: this line holds a NUL byte"):
+        listing_from_text("new\r\nDaily Papers\r\nTitle\x00\n")
+
+
+def test_pasted_text_larger_than_any_page_is_refused() -> None:
+    with pytest.raises(
+        ListingError, match=r"^pasted text: it is 65 MB; listing pages are under 64 MB$"
+    ):
+        listing_from_text("new\n" + "x" * (65 * 1024 * 1024))

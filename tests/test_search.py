@@ -54,6 +54,11 @@ def test_parse_shapes() -> None:
         ("title: speech", "title: needs a value", 0),
         ("sort:colour", "sort: takes one of", 5),
         ("()", "empty parentheses", 0),
+        ("(" * 400 + "a" + ")" * 400, "nest at most 20 deep", 20),
+        ("NOT (" * 11 + "a" + ")" * 11, "nest at most 20 deep", 50),
+        ("w " * 51, "at most 50 words and terms", 100),
+        ("-a tag:b " * 25 + '"c d"', "at most 50 words and terms", 225),
+        ("x" * 2001, "at most 2,000 characters; this one has 2,001", 2000),
     ],
 )
 def test_malformed_queries_say_what_and_where(text: str, fragment: str, position: int) -> None:
@@ -253,3 +258,17 @@ def test_syntax_soup_never_reaches_sqlite_unescaped(library: Library, parts: lis
     text = "".join(parts)
     with contextlib.suppress(QueryError):
         library.search_ids(text)
+
+
+@pytest.mark.parametrize("sort", [None, SortSpec("published", True)], ids=["relevance", "date"])
+def test_the_largest_queries_allowed_run(library: Library, sort: SortSpec | None) -> None:
+    """At the bounds of nesting and length, every shape compiles to SQL that SQLite and FTS5
+    accept (their own limits on expression depth are far above ours)."""
+    nested = "".join(f"(w{i} OR tag:t{i} OR " for i in range(10)) + "training" + ")" * 10
+    negated = " ".join(f"-w{i}" for i in range(49)) + " training"
+    fields = " ".join(f"tag:t{i}" if i % 2 else "has:code" for i in range(50))
+    repeated = " ".join(["training"] * 50)
+    for query in (nested, negated, fields, repeated):
+        library.search_ids(query, sort)
+    assert library.search_ids(repeated, sort) == library.search_ids("training", sort)
+    assert library.search_ids(negated, sort) == library.search_ids("training", sort)

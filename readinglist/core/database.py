@@ -18,6 +18,7 @@ import shutil
 import sqlite3
 import stat
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +185,27 @@ def _versions(connection: sqlite3.Connection) -> tuple[int, int, bool]:
     return version, app_id, has_tables
 
 
+class _Busy(LibraryOpenError):
+    """Another connection held the file at a moment SQLite does not wait for (setting up WAL
+    on a new file, recovering its index); opening is safe to try again."""
+
+
+def _migrate_when_free(path: Path, patience: float = 30.0) -> None:
+    """`_migrate`, tried again while another process is busy opening or writing the file.
+    Every step is checked again under the write lock, so a second try never repeats one."""
+    deadline = time.monotonic() + patience
+    pause = 0.02
+    while True:
+        try:
+            _migrate(path)
+            return
+        except _Busy:
+            if time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+
+
 def _migrate(path: Path) -> None:
     """Bring the file to SCHEMA_VERSION, backing it up first when it holds an older version.
 
@@ -239,8 +261,8 @@ def _migrate(path: Path) -> None:
         message = str(exc)
         if _disk_full(path):
             raise LibraryOpenError(f"the disk holding {path.name} is full") from None
-        if "locked" in message:
-            raise LibraryOpenError(f"{path.name} is locked by another program") from None
+        if "locked" in message or "busy" in message:
+            raise _Busy(f"{path.name} is locked by another program") from None
         if "not a database" in message or "malformed" in message:
             raise LibraryOpenError(f"{path.name} is damaged (SQLite: {message})") from None
         if "readonly" in message or "read-only" in message or "unable to open" in message:
@@ -288,7 +310,7 @@ def open_engine(path: Path, *, create: bool = True) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise LibraryOpenError(f"cannot create the folder {path.parent} ({exc.strerror})") from None
-    _migrate(path)
+    _migrate_when_free(path)
     engine = create_engine(
         f"sqlite:///{path}",
         # Each thread checks out its own connection from the pool; none is shared at once.

@@ -131,9 +131,23 @@ class _Token:
 
 _FIELD_PREFIX = re.compile(r"([A-Za-z]+):")
 
+# Bounds that keep every query quick and the parser's recursion shallow. Each word costs a scan
+# of the index for every indexed word it is a prefix of (about 30 ms for a common word at
+# 100,000 papers), so a search of a pasted page would take minutes; real queries are a few
+# words. Parentheses and NOT recurse in the parser and nest in the SQL.
+MAX_QUERY_CHARS = 2000
+MAX_TERMS = 50
+MAX_NESTING = 20
+
 
 def _tokenize(text: str) -> list[_Token]:
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"a query is at most {MAX_QUERY_CHARS:,} characters; this one has {len(text):,}",
+            MAX_QUERY_CHARS,
+        )
     tokens: list[_Token] = []
+    terms = 0
     index = 0
     length = len(text)
     while index < length:
@@ -171,6 +185,7 @@ def _tokenize(text: str) -> list[_Token]:
             end = text.find('"', index + 1)
             if end == -1:
                 raise QueryError("a quotation mark is not closed", index)
+            terms = _count_term(terms, start)
             tokens.append(_Token("phrase", text[index + 1 : end], start, negated, field, index + 1))
             index = end + 1
             continue
@@ -185,9 +200,16 @@ def _tokenize(text: str) -> list[_Token]:
         elif not word and negated:
             raise QueryError("a minus sign must come right before a word", start)
         else:
+            terms = _count_term(terms, start)
             tokens.append(_Token("word", word, start, negated, field, index))
         index = end
     return tokens
+
+
+def _count_term(terms: int, position: int) -> int:
+    if terms == MAX_TERMS:
+        raise QueryError(f"a query holds at most {MAX_TERMS} words and terms", position)
+    return terms + 1
 
 
 def _parse_number(text: str, position: int, field: str) -> int:
@@ -268,6 +290,7 @@ class _Parser:
         self.tokens = _tokenize(text)
         self.index = 0
         self.sorts: list[SortSpec] = []
+        self.depth = 0  # parentheses and NOTs open around the current token
 
     def peek(self) -> _Token | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -312,6 +335,25 @@ class _Parser:
     def parse_unary(self) -> Node | None:
         token = self.peek()
         assert token is not None
+        if token.kind in ("not", "lparen"):
+            if self.depth == MAX_NESTING:
+                raise QueryError(
+                    f"parentheses and NOT nest at most {MAX_NESTING} deep",
+                    token.position,
+                )
+            self.depth += 1
+            try:
+                return self.parse_nested(token)
+            finally:
+                self.depth -= 1
+        self.index += 1
+        node = _term(token, self.sorts)
+        if node is None:
+            return None
+        return Not(node) if token.negated else node
+
+    def parse_nested(self, token: _Token) -> Node | None:
+        """NOT and a parenthesised group, the two ways a query nests."""
         if token.kind == "not":
             self.index += 1
             following = self.peek()
@@ -319,21 +361,15 @@ class _Parser:
                 raise QueryError("NOT needs a word after it", token.position)
             child = self.parse_unary()
             return Not(child) if child is not None else None
-        if token.kind == "lparen":
-            self.index += 1
-            inner = self.parse_or()
-            closing = self.peek()
-            if closing is None or closing.kind != "rparen":
-                raise QueryError("a parenthesis is not closed", token.position)
-            self.index += 1
-            if inner is None:
-                raise QueryError("empty parentheses", token.position)
-            return inner
+        self.index += 1  # the opening parenthesis
+        inner = self.parse_or()
+        closing = self.peek()
+        if closing is None or closing.kind != "rparen":
+            raise QueryError("a parenthesis is not closed", token.position)
         self.index += 1
-        node = _term(token, self.sorts)
-        if node is None:
-            return None
-        return Not(node) if token.negated else node
+        if inner is None:
+            raise QueryError("empty parentheses", token.position)
+        return inner
 
 
 def parse_query(text: str) -> Query:

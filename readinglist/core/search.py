@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,8 +103,8 @@ class _Compiler:
             neg = [self.fts_only(c) for c in negative]
             if not pos or any(p is None for p in pos) or any(n is None for n in neg):
                 return None
-            expression = "(" + " AND ".join(p for p in pos if p) + ")"
-            for n in neg:
+            expression = "(" + " AND ".join(_distinct(p for p in pos if p)) + ")"
+            for n in _distinct(n for n in neg if n):
                 expression += f" NOT {n}"
             return expression
         return None
@@ -133,12 +133,17 @@ class _Compiler:
 
     def compile_and(self, node: And) -> str:
         # Gather the plain words into one MATCH; compile the rest one by one.
-        words = [c for c in node.children if isinstance(c, Words) and _words_expression(c)]
-        rest = [c for c in node.children if c not in words]
+        expressions: list[str] = []
+        rest: list[Node] = []
+        for child in node.children:
+            expression = _words_expression(child) if isinstance(child, Words) else None
+            if expression:
+                expressions.append(expression)
+            else:
+                rest.append(child)
         parts: list[str] = []
-        if words:
-            expressions = [_words_expression(w) for w in words]
-            parts.append(self.fts_in(" AND ".join(e for e in expressions if e)))
+        if expressions:
+            parts.append(self.fts_in(" AND ".join(_distinct(expressions))))
         parts.extend(self.compile(c) for c in rest)
         return "(" + " AND ".join(parts) + ")"
 
@@ -225,6 +230,11 @@ class _Compiler:
         raise AssertionError(f"unhandled field {node.field}")
 
 
+def _distinct(expressions: Iterable[str]) -> list[str]:
+    """Each FTS expression once, in order: a repeated word costs a scan and changes nothing."""
+    return list(dict.fromkeys(expressions))
+
+
 def _has_text(node: Node) -> bool:
     if isinstance(node, Words):
         return True
@@ -271,11 +281,14 @@ def _top_level_match(node: Node | None) -> str | None:
         present = [p for p in positive if p]
         if not present:
             return None
-        expression = "(" + " AND ".join(present) + ")"
-        for child in node.children:
-            if isinstance(child, Not) and _is_negated_word(child):
-                assert isinstance(child.child, Words)
-                expression += f" NOT {_words_expression(child.child)}"
+        expression = "(" + " AND ".join(_distinct(present)) + ")"
+        negated = [
+            _words_expression(child.child)
+            for child in node.children
+            if isinstance(child, Not) and isinstance(child.child, Words)
+        ]
+        for word in _distinct(n for n in negated if n):
+            expression += f" NOT {word}"
         return expression
     return None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TypeVar
 
 from readinglist.core.database import is_open_library_file
 from readinglist.core.errors import UserError
@@ -15,8 +16,10 @@ from readinglist.core.library import Library
 from readinglist.exporters.bibtex import export_bibtex
 from readinglist.exporters.markdown import AbstractMode, GroupBy, export_markdown
 
+Parser = TypeVar("Parser", bound=argparse.ArgumentParser)  # the command line's own subclass
 
-def add_export_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+
+def add_export_parser(subparsers: argparse._SubParsersAction[Parser]) -> None:
     parser = subparsers.add_parser(
         "export",
         help="export a reading list or search results as Markdown or BibTeX",

@@ -9,7 +9,6 @@ which both accept. The user's notes are Markdown already and are kept as written
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from typing import Literal
@@ -35,6 +34,15 @@ _REFERENCES = {
     "$": "&#36;",
 }
 _TO_ESCAPE = re.compile(r"[\\`*_\[\]#<>&|~$]")
+# Inside the <details> block: HTML's own specials, Markdown's and pandoc's extensions' markup
+# (`$` math, `\` TeX, `@` citations, `^` `~` super/subscript, `{}` attributes, `:` bare URIs),
+# and runs of `-` or `.` that pandoc's smart typography would turn into dashes or an ellipsis.
+_HTML_TEXT_ESCAPE = re.compile(
+    r"""[&<>"'\\`*_\[\](){}!#$@^~|:]|-(?=-)|(?<=-)-|\.(?=\.)|(?<=\.)\."""
+)
+# Pandoc's list markers: bullets, numbers, letters and roman numerals with `.` or `)`.
+_LINE_START_MARKER = re.compile(r"[-+*]|\(|\w{1,10}[.)](?:\s|$)")
+_NAMED_REFERENCES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 # What starts a list when it opens a line (`#`, `>`, `*` are always escaped anyway).
 _BLOCK_START = re.compile(r"^(\s*)([-+]|\d+[.)])(?=\s|$)")
 _STATUS_LABELS = {
@@ -66,6 +74,25 @@ def _guard_line_start(line: str) -> str:
         return line
     position = match.end(2) - 1
     return line[:position] + "\\" + line[position:]
+
+
+def _html_text(text: str) -> str:
+    """`text` as HTML that no Markdown reader turns into markup, pandoc's included: its links,
+    images, math, raw TeX, citations, spans and bare-URL links all start with one of these."""
+    return _HTML_TEXT_ESCAPE.sub(_html_reference, text)
+
+
+def _html_paragraph(text: str) -> str:
+    """A paragraph for the <details> block. Pandoc reads what follows `<p>` as the start of a
+    line, where `- `, `+ `, `1. ` or `a) ` would open a list: such a start is a reference too."""
+    if _LINE_START_MARKER.match(text):
+        return f"&#{ord(text[0])};" + _html_text(text[1:])
+    return _html_text(text)
+
+
+def _html_reference(match: re.Match[str]) -> str:
+    char = match.group()
+    return _NAMED_REFERENCES.get(char) or f"&#{ord(char)};"
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -126,10 +153,11 @@ def _abstract(record: PaperRecord, mode: AbstractMode) -> list[str]:
         return []
     if mode == "full":
         return _paragraphs(record.abstract)
-    # An HTML block without blank lines: both renderers pass it through untouched, so the text
-    # is HTML-escaped rather than Markdown-escaped.
+    # An HTML block without blank lines: CommonMark renderers and Python-Markdown pass it through
+    # untouched, but pandoc's Markdown reads Markdown inside it. So every character any of them
+    # could take as markup is a character reference, which all of them show as the character.
     body = "</p>\n<p>".join(
-        html.escape(" ".join(p.split()), quote=False)
+        _html_paragraph(" ".join(p.split()))
         for p in re.split(r"\n\s*\n", record.abstract.strip())
         if p.strip()
     )

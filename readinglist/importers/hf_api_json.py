@@ -46,6 +46,10 @@ class HuggingFaceApiJsonImporter:
                 f"the JSON is not valid ({exc.msg}); the file may be cut off",
                 line=exc.lineno,
             ) from None
+        except RecursionError:
+            raise ListingError(
+                listing.path, "the JSON nests deeper than Python reads; no API response does"
+            ) from None
         items = _items(data)
         if items is None:
             raise ListingError(listing.path, "this JSON does not hold Hugging Face paper records")

@@ -168,6 +168,15 @@ class HuggingFaceHtmlImporter:
                 )
             )
             return None, line
+        except RecursionError:
+            warnings.append(
+                ParseWarning(
+                    line,
+                    "the page's paper data nests too deep to read; "
+                    "the papers were read from the rendered cards",
+                )
+            )
+            return None, line
         if not isinstance(data, dict):
             warnings.append(ParseWarning(line, "the page's paper data has an unknown shape"))
             return None, line

@@ -40,6 +40,9 @@ _HEADER_LINES = {
 _DATE = re.compile(rf"^(?P<date>{SHORT_DATE.pattern})(?: (?P<comments>\d+))?$")
 _AUTHORS = re.compile(r"^(?:[•·*\-]\s*)?(?P<count>\d[\d,]*) authors?$")
 _SEPARATOR = "·"
+# A line of markup no plain text copy has: a Markdown heading or link, a numbered reference, a
+# line that is only a URL, a line ending in a Markdown link.
+_MARKUP_LINE = re.compile(r"^(?:#{1,6} |!?\[)|^https?://\S+$|\]\(https?://[^()\s]*\)$")
 _TITLE_MAX = 400  # a title is one line; anything longer is an abstract paragraph
 
 
@@ -132,15 +135,18 @@ class HuggingFaceTextImporter:
         stripped = head.lstrip()
         if stripped.startswith(("<", "{", "[", "MIME-Version", "From:")):
             return 0.0
-        lines = {line.strip().lower() for line in head.splitlines()[:40]}
-        header = len(lines & _HEADER_LINES)
-        # Links to paper pages mean a richer copy (Markdown, text with links): not ours.
-        if "huggingface.co/papers/" in head or "](" in head or "arxiv.org/abs/" in head:
+        lines = head.split("\n")
+        # Known by its structure, not by what its abstracts mention (a link to a paper page is
+        # fine there). A richer copy of the page (Markdown, text with links, a terminal
+        # capture) is made of markup lines, which its own importer reads, links and all.
+        markup = sum(1 for line in lines if _MARKUP_LINE.search(line.strip()))
+        metadata = sum(1 for block in _blocks(lines, 0) if _parse_metadata(block) is not None)
+        if markup >= 3 and markup > metadata:
             return 0.1
-        if header >= 2:
+        header = len({line.strip().lower() for line in lines[:40]} & _HEADER_LINES)
+        if header >= 2 or metadata >= 1:
             return 0.9
-        separators = sum(1 for line in head.splitlines() if line.strip() == _SEPARATOR)
-        if separators >= 1:
+        if any(line.strip() == _SEPARATOR for line in lines):
             return 0.6
         return 0.0
 

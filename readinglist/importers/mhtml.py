@@ -51,17 +51,21 @@ def unwrap_mhtml(raw: bytes, path: Path | None) -> str:
     charset = part.get_content_charset() or declared_charset(payload) or "utf-8"
     try:
         return payload.decode(_known_codec(charset) or "utf-8")
-    except UnicodeDecodeError:
+    except (UnicodeError, LookupError):  # "undefined" fails with the base class
         raise ListingError(
             path, f"the HTML page inside this web archive is not valid {charset} text"
         ) from None
 
 
 def _known_codec(name: str) -> str | None:
+    """The codec a page names, if it is one that decodes bytes to text (a page can name
+    "rot13" or "base64", which Python knows but cannot decode a page with)."""
     try:
-        return codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
+        codec = codecs.lookup(name.strip().strip("\"'"))
+        b"x".decode(codec.name)  # empty bytes decode with any codec, text or not
+    except (LookupError, UnicodeError):
         return None
+    return codec.name
 
 
 def declared_charset(raw: bytes) -> str | None:
