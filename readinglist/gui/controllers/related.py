@@ -52,7 +52,7 @@ class RelatedController(QObject):
         self.library.similar = self._similar
         # After the window's own handler has shown the paper in the pane (connected later).
         window.table.selectionModel().selectionChanged.connect(
-            lambda *_args: QTimer.singleShot(0, self._selection_changed)
+            lambda *_args: QTimer.singleShot(0, self, self._selection_changed)
         )
         window.sidebar.selectionModel().currentChanged.connect(self._sidebar_changed)
         window.model.searched.connect(self._searched)
