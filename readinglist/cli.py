@@ -28,6 +28,7 @@ from readinglist.core.summary import ImportSummary, Outcome
 from readinglist.exporters.command import add_export_parser
 from readinglist.importers import ParseOptions, detect, files_to_import, parse_as, read_listing
 from readinglist.recovery import FailureKind, ReadOnlyLibrary, check_writable, classify
+from readinglist.related_command import add_related_parser, answer_like
 
 Handler = Callable[[Library, argparse.Namespace], int]
 
@@ -493,6 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
         query_parser = commands.choices[name]
         assert isinstance(query_parser, CommandParser)
         query_parser.query_words_may_start_with_dash = True
+    add_related_parser(commands)
     return parser
 
 
@@ -580,6 +582,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"readinglist: {error}", file=sys.stderr)
         return 1
+    answer_like(library)
     try:
         code: int = args.handler(library, args)
         return code

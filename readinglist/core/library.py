@@ -41,7 +41,7 @@ from readinglist.core.paper_rows import (
 from readinglist.core.query import Query, SortSpec, parse_query
 from readinglist.core.records import PaperRecord, ReadingStatus, SourceRef
 from readinglist.core.saved_searches import SavedSearches
-from readinglist.core.search import compile_search
+from readinglist.core.search import SimilarPapers, compile_search
 from readinglist.core.store import WRITE_BUSY_TIMEOUT, Store
 from readinglist.core.summary import ImportSummary
 from readinglist.core.tags import Tags, tag_id
@@ -81,6 +81,7 @@ class Library:
     """A library file: papers, what the user owns of them, and where they came from."""
 
     read_only = False  # a library opened for reading only (see recovery.ReadOnlyLibrary)
+    similar: SimilarPapers | None = None  # answers like:ID; set by whoever holds core.related
 
     def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
@@ -136,7 +137,9 @@ class Library:
     ) -> list[int]:
         """Ids of the matching papers, in order. Raises QueryError for a malformed query."""
         parsed = parse_query(query) if isinstance(query, str) else query
-        compiled = compile_search(parsed, sort, scope_sql=scope_sql, limit=limit)
+        compiled = compile_search(
+            parsed, sort, scope_sql=scope_sql, limit=limit, similar=self.similar
+        )
         with self._read() as c:
             # Straight through the driver: at 100,000 ids SQLAlchemy's per-row result
             # processing costs more than the query itself.

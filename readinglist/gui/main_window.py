@@ -37,6 +37,7 @@ from readinglist.gui.controllers.editing import EditController
 from readinglist.gui.controllers.exporting import ExportController
 from readinglist.gui.controllers.importing import ImportController
 from readinglist.gui.controllers.menus import WindowMenus
+from readinglist.gui.controllers.related import RelatedController
 from readinglist.gui.dialogs.about import AboutDialog
 from readinglist.gui.models.paper_table import COLUMN_COUNT, PaperTableModel
 from readinglist.gui.models.sidebar import KEY_ROLE, NAME, SidebarModel
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(self)
         self.exporter = ExportController(self)
         self.editor = EditController(self)
+        self.related = RelatedController(self)
         self.menus = WindowMenus(self)
         self.completion = CompletionController(self)  # Paper ▸ Complete from arXiv…
         # On first run the table is hidden behind the empty state; pasting must work there too.

@@ -31,6 +31,7 @@ from PySide6.QtGui import QFont
 from readinglist.core.library import Library
 from readinglist.core.query import Query, SortSpec, parse_query
 from readinglist.core.records import PaperRecord, ReadingStatus
+from readinglist.core.search import sorts_itself
 from readinglist.core.texttools import latex_to_text
 from readinglist.gui.format import (
     added_text,
@@ -200,7 +201,7 @@ class PaperTableModel(QAbstractTableModel):
         parsed = parse_query(self._query)
         if self._list_name is not None:
             return self._list_ids(parsed, self._list_name, self._scope)
-        spec = None if parsed.sort else self.sort_spec()
+        spec = None if sorts_itself(parsed) else self.sort_spec()
         return self.library.search_ids(parsed, spec, scope_sql=self._scope)
 
     def sort_spec(self) -> SortSpec:
@@ -229,7 +230,7 @@ class PaperTableModel(QAbstractTableModel):
         own order. With `wait`, the whole id list is loaded before returning (after edits,
         in tests)."""
         parsed = parse_query(query)
-        if list_name is not None and parsed.sort is None:
+        if list_name is not None and not sorts_itself(parsed):
             ids = self._list_ids(parsed, list_name, scope_sql)
             self._generation += 1
             self._query = query
@@ -241,7 +242,7 @@ class PaperTableModel(QAbstractTableModel):
             return
         self._list_name = None
         # A query's own sort: wins over the header, as the query language promises.
-        spec = None if parsed.sort else self.sort_spec()
+        spec = None if sorts_itself(parsed) else self.sort_spec()
         limit = None if wait else self.HEAD_ROWS
         ids = self.library.search_ids(parsed, spec, scope_sql=scope_sql, limit=limit)
         self._generation += 1
@@ -263,7 +264,7 @@ class PaperTableModel(QAbstractTableModel):
             ids = self._list_ids(parsed, self._list_name, self._scope)
         else:
             ids = self.library.search_ids(
-                parsed, None if parsed.sort else self.sort_spec(), scope_sql=self._scope
+                parsed, None if sorts_itself(parsed) else self.sort_spec(), scope_sql=self._scope
             )
         for paper_id in changed:
             self._rows.pop(paper_id, None)
