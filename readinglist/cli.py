@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from readinglist import __version__
+from readinglist.complete_command import add_complete_parser
+from readinglist.core.completion.service import field_sources
 from readinglist.core.database import resolve_library_path
 from readinglist.core.errors import LibraryOpenError, UserError
 from readinglist.core.library import Library
@@ -24,7 +27,8 @@ from readinglist.core.search import default_descending
 from readinglist.core.summary import ImportSummary, Outcome
 from readinglist.exporters.command import add_export_parser
 from readinglist.importers import ParseOptions, detect, files_to_import, parse_as, read_listing
-from readinglist.recovery import FailureKind, ReadOnlyLibrary, classify
+from readinglist.recovery import FailureKind, ReadOnlyLibrary, check_writable, classify
+from readinglist.related_command import add_related_parser, answer_like
 
 Handler = Callable[[Library, argparse.Namespace], int]
 
@@ -36,6 +40,7 @@ def paper_json(record: PaperRecord) -> dict[str, Any]:
         "title": record.title,
         "abstract": record.abstract,
         "arxiv_id": record.arxiv_id,
+        "doi": record.doi,
         "url": record.url,
         "published": record.published.isoformat() if record.published else None,
         "published_precision": str(record.published_precision),
@@ -213,6 +218,14 @@ def cmd_show(library: Library, args: argparse.Namespace) -> int:
         lines.append("lists: " + ", ".join(record.lists))
     if record.sources:
         lines.append("seen in: " + ", ".join(f"{s.name} (#{s.position})" for s in record.sources))
+    if record.doi:
+        lines.append(f"doi: {record.doi}")
+    for source in field_sources(library, record.id):
+        lines.append(
+            f"{source.label}: from {source.source_label}"
+            + (f" ({source.reference})" if source.reference else "")
+            + f", {source.completed_at:%Y-%m-%d %H:%M} UTC"
+        )
     lines += ["", record.abstract or "(no abstract)"]
     if record.notes:
         lines += ["", "Notes:", record.notes]
@@ -375,9 +388,10 @@ def cmd_sources(library: Library, args: argparse.Namespace) -> int:
 
 
 class CommandParser(argparse.ArgumentParser):
-    """A command's parser. Where a query is positional (`search`, `export`), a word with one
-    leading "-" that is none of the command's own options (`-q`, `-o`) is part of the query, as
-    the query language's `-survey` promises; everywhere else parsing is argparse's own."""
+    """A command's parser. Where a query is positional (`search`, `export`, `complete`), a word
+    with one leading "-" that is none of the command's own options (`-q`, `-o`) is part of the
+    query, as the query language's `-survey` promises; everywhere else parsing is argparse's
+    own."""
 
     query_words_may_start_with_dash = False
 
@@ -475,10 +489,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("sources", cmd_sources, "the imported files")
     add_export_parser(commands)
-    for name in ("search", "export"):
+    add_complete_parser(commands)
+    for name in ("search", "export", "complete"):
         query_parser = commands.choices[name]
         assert isinstance(query_parser, CommandParser)
         query_parser.query_words_may_start_with_dash = True
+    add_related_parser(commands)
     return parser
 
 
@@ -531,6 +547,8 @@ def _open_library(explicit: str | None, *, create: bool) -> Library:
     commands still work and writing ones say why they cannot."""
     path = resolve_library_path(explicit)
     try:
+        if path.is_file():
+            check_writable(path)
         return Library(path, create=create)
     except LibraryOpenError as error:
         if classify(path, error).kind is not FailureKind.READ_ONLY or not path.is_file():
@@ -539,6 +557,9 @@ def _open_library(explicit: str | None, *, create: bool) -> Library:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Background work logs what it could not do (statistics, checkpoints); a command has no
+    # log window, and Python's fallback would print those as tracebacks after a success.
+    logging.getLogger("readinglist").addHandler(logging.NullHandler())
     parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
     arguments, files = split_window_files(parser, arguments)
@@ -561,6 +582,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"readinglist: {error}", file=sys.stderr)
         return 1
+    answer_like(library)
     try:
         code: int = args.handler(library, args)
         return code

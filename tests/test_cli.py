@@ -59,6 +59,7 @@ def test_search_json_gives_the_right_papers_with_every_key(filled: Path) -> None
         "title",
         "abstract",
         "arxiv_id",
+        "doi",
         "url",
         "published",
         "published_precision",

@@ -188,6 +188,7 @@ def test_arxiv_paper_fields() -> None:
         published=dt.date(2019, 10, 4),
         published_precision=DatePrecision.DAY,
         authors=["Samyam Rajbhandari", "Jeff Rasley", "Olatunji Ruwase", "Yuxiong He"],
+        doi="10.1109/SC41405.2020.00024",
     )
     text = export_bibtex(
         [paper], keys={1: "rajbhandari2019zero"}, include_abstracts=False, include_notes=False
@@ -199,6 +200,7 @@ def test_arxiv_paper_fields() -> None:
     assert fields["primaryclass"] == "cs.LG"
     assert fields["url"] == "https://arxiv.org/abs/1910.02054"
     assert fields["year"] == "2019"
+    assert fields["doi"] == "10.1109/SC41405.2020.00024"
     assert "month = oct," in text
     assert "key" not in fields and "note" not in fields
 

@@ -411,7 +411,7 @@ def test_new_libraries_use_8_kb_pages_and_older_4_kb_ones_keep_working(tmp_path:
     connection = sqlite3.connect(old_path)
     connection.executescript(
         f"PRAGMA page_size = 4096;\n{MIGRATIONS[0]}\nPRAGMA application_id = {APPLICATION_ID};\n"
-        f"PRAGMA user_version = {SCHEMA_VERSION};"
+        "PRAGMA user_version = 1;"
     )
     connection.close()
     old = Library(old_path)

@@ -214,3 +214,29 @@ def test_a_killed_import_leaves_the_last_committed_state(tmp_path: Path) -> None
         assert sql_rows(library, "SELECT count(*) FROM papers_fts") == [(papers_after,)]
         if stop_at == "halfway":
             assert digest(tmp_path) == before
+
+
+def test_a_foreign_write_ahead_log_beside_the_library_is_refused_not_applied(
+    tmp_path: Path,
+) -> None:
+    """A -wal left by another database (a copy, a sync tool) must not be checkpointed into the
+    library: a read-write open would copy the other database over it when it closes."""
+    library = small_library(tmp_path / "library.sqlite")
+    before = digest(tmp_path)
+    other = tmp_path / "other.sqlite"
+    connection = sqlite3.connect(other)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA wal_autocheckpoint = 0")
+    connection.execute("CREATE TABLE unrelated (x)")
+    connection.commit()
+    foreign = (tmp_path / "other.sqlite-wal").read_bytes()
+    connection.close()
+    wal = tmp_path / "library.sqlite-wal"
+    wal.write_bytes(foreign)
+    for args in (["search", ""], ["note", "1", "x"]):
+        done = run(library, *args)
+        assert_one_sentence(done, "library.sqlite-wal", "another database", "nothing was changed")
+        assert wal.read_bytes() == foreign
+    wal.unlink()
+    assert digest(tmp_path) == before
+    assert len(run(library, "search", "--quiet", "").stdout.splitlines()) == 72

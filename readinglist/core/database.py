@@ -21,6 +21,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -37,6 +38,8 @@ WAL_AUTOCHECKPOINT = 1000  # pages: SQLite's default, restored after a bulk impo
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 # An execution option on a Connection: its transaction is a write (BEGIN IMMEDIATE).
 WRITE_OPTION = "readinglist_write"
+# And its BEGIN IMMEDIATE was issued already (Store.write waits for the lock in slices).
+BEGUN_OPTION = "readinglist_begun"
 
 
 class _OpenLibraries:
@@ -132,8 +135,10 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _begin(connection: Connection) -> None:
     """Start the transaction SQLAlchemy is beginning: IMMEDIATE for a write, so the write lock
     is taken before anything is read; DEFERRED for a read, a consistent snapshot."""
-    write = connection.get_execution_options().get(WRITE_OPTION, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    options = connection.get_execution_options()
+    if options.get(BEGUN_OPTION, False):
+        return
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_OPTION, False) else "BEGIN")
 
 
 def _check_file(path: Path) -> None:
@@ -206,11 +211,52 @@ def _migrate_when_free(path: Path, patience: float = 30.0) -> None:
             pause = min(pause * 2, 0.5)
 
 
+def _checked_version(connection: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version; refuses a newer or a foreign file."""
+    version, app_id, has_tables = _versions(connection)
+    if version > SCHEMA_VERSION:
+        raise LibraryOpenError(
+            f"{path.name} was written by a newer ReadingList (library version {version}; "
+            f"this one reads up to {SCHEMA_VERSION}): update ReadingList to open it"
+        )
+    if has_tables and app_id != APPLICATION_ID:
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise LibraryOpenError(
+                f"{wal.name} beside {path} seems to belong to another database (read together "
+                f"they are not a ReadingList library); nothing was changed: move {wal.name} "
+                "away and try again"
+            )
+        raise LibraryOpenError(f"{path} is an SQLite database, but not a ReadingList library")
+    return version
+
+
+def _up_to_date(path: Path) -> bool:
+    """Whether an existing file is a current library, asked through a read-only connection.
+
+    Only a read-write connection checkpoints: opening a file whose -wal belongs to another
+    database read-write would copy that database over the library when it closes."""
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    try:
+        probe = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error:
+        return False  # the read-write path below says what is wrong
+    try:
+        return _checked_version(probe, path) == SCHEMA_VERSION
+    except sqlite3.Error:
+        return False
+    finally:
+        probe.close()
+
+
 def _migrate(path: Path) -> None:
     """Bring the file to SCHEMA_VERSION, backing it up first when it holds an older version.
 
     The version is read again under the write lock: two processes opening a new (or old)
     library at once must not both create (or upgrade) it."""
+    if _up_to_date(path):
+        return
     try:
         connection = sqlite3.connect(path, timeout=30, isolation_level=None)
     except sqlite3.Error as exc:
@@ -227,16 +273,7 @@ def _migrate(path: Path) -> None:
         for locked in (False, True):
             if locked:
                 connection.execute("BEGIN IMMEDIATE")
-            version, app_id, has_tables = _versions(connection)
-            if version > SCHEMA_VERSION:
-                raise LibraryOpenError(
-                    f"{path.name} was written by a newer ReadingList (library version {version}; "
-                    f"this one reads up to {SCHEMA_VERSION}): update ReadingList to open it"
-                )
-            if has_tables and app_id != APPLICATION_ID:
-                raise LibraryOpenError(
-                    f"{path} is an SQLite database, but not a ReadingList library"
-                )
+            version = _checked_version(connection, path)
             if version == SCHEMA_VERSION:
                 return  # the finally below rolls a needless lock back
         upgrading = version > 0
@@ -304,7 +341,7 @@ def open_engine(path: Path, *, create: bool = True) -> Engine:
     With `create=False` a missing file is an error: a mistyped path must not become an empty
     library."""
     _check_file(path)
-    if not create and not path.exists():
+    if not create and (not path.exists() or path.stat().st_size == 0):
         raise LibraryOpenError(f"there is no library at {path}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,7 @@ PAPER_FIELDS = (
     PaperField("primary_class", fillable=True),
     PaperField("subjects", json=True, fillable=True),
     PaperField("journal_ref", fillable=True),
+    PaperField("doi", fillable=True, inserted=False),  # from a completion (arXiv), not a page
     PaperField("arxiv_comment", fillable=True),
     PaperField("ai_summary", fillable=True),
     PaperField("ai_keywords", json=True, fillable=True),
@@ -160,6 +161,7 @@ def record_from_row(
         primary_class=row["primary_class"],
         subjects=row["subjects"],
         journal_ref=row["journal_ref"],
+        doi=row["doi"],
         arxiv_comment=row["arxiv_comment"],
         ai_summary=row["ai_summary"],
         ai_keywords=row["ai_keywords"],

@@ -30,7 +30,7 @@ from readinglist.core.paper_rows import (
     drop_paper_indexes,
     insert_papers,
 )
-from readinglist.core.store import Store, busy_timeout
+from readinglist.core.store import WRITE_BUSY_TIMEOUT, Store, busy_timeout
 from readinglist.core.summary import EntryOutcome, ImportSummary, Outcome, PossibleDuplicate
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,12 @@ class ImportService:
         ]
         total = sum(len(request.result.papers) for request in requests)
         big = False  # a bulk import: fresh statistics, and its checkpoint in the background
-        with collector_paused(), self.store.write(busy_timeout=IMPORT_BUSY_TIMEOUT) as c:
+        # A dry run stores nothing: it waits no longer for another writer than an edit does.
+        patience = WRITE_BUSY_TIMEOUT if dry_run else IMPORT_BUSY_TIMEOUT
+        with (
+            collector_paused(),
+            self.store.write(busy_timeout=patience, cancelled=cancelled) as c,
+        ):
             done = 0
             for request, summary in zip(requests, summaries, strict=True):
                 offset = done
@@ -144,8 +149,8 @@ class ImportService:
             with self.store.write(busy_timeout=1) as c:
                 for table in ("papers", "appearances", "list_items"):
                     c.exec_driver_sql(f"ANALYZE {table}")
-        except Exception:  # busy, say: PRAGMA optimize on close refreshes them instead
-            log.warning("statistics of %s were not refreshed", self.store.path, exc_info=True)
+        except Exception as error:  # busy, say: PRAGMA optimize on close refreshes them instead
+            log.warning("statistics of %s were not refreshed: %s", self.store.path, error)
 
     def _import(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.engine import RowMapping
 
 from readinglist.core.citekeys import make_citation_key, validate_citation_key
@@ -27,17 +27,31 @@ class CitationKeys:
         exports at once never issue the same key twice. A read-only library issues keys for
         that export only (a writable one issues the same later, unless it has gained papers).
         """
-        with self.store.write() as c:
+        with self.store.read() as c:  # most exports find every key stored: no lock needed
             ids = existing_ids(c, paper_ids)
-            keys: dict[int, str] = {}
-            for chunk in chunks(ids):
-                rows = c.execute(
-                    select(PAPERS.c.id, PAPERS.c.citation_key).where(PAPERS.c.id.in_(chunk))
-                )
-                keys.update({r.id: r.citation_key for r in rows if r.citation_key})
-            missing = [i for i in ids if i not in keys]
-            if not missing:
-                return {i: keys[i] for i in ids}
+            keys = self._stored(c, ids)
+            if len(keys) == len(ids):
+                return keys
+            if not self.store.writable:
+                return self._issue(c, ids, keys)
+        with self.store.write() as c:  # read again under the lock: another export may have won
+            ids = existing_ids(c, paper_ids)
+            return self._issue(c, ids, self._stored(c, ids))
+
+    @staticmethod
+    def _stored(c: Connection, ids: list[int]) -> dict[int, str]:
+        keys: dict[int, str] = {}
+        for chunk in chunks(ids):
+            rows = c.execute(
+                select(PAPERS.c.id, PAPERS.c.citation_key).where(PAPERS.c.id.in_(chunk))
+            )
+            keys.update({r.id: r.citation_key for r in rows if r.citation_key})
+        return keys
+
+    def _issue(self, c: Connection, ids: list[int], keys: dict[int, str]) -> dict[int, str]:
+        """Make keys for the papers that have none, storing them when the library can."""
+        missing = [i for i in ids if i not in keys]
+        if missing:
             taken = {
                 key.lower()
                 for key in c.execute(
@@ -50,7 +64,8 @@ class CitationKeys:
                     rows_by_id[row["id"]] = row
             updates = []
             for paper_id in missing:  # in the order asked: the first paper gets the bare key
-                key = make_citation_key(record_from_row(rows_by_id[paper_id], None, [], []), taken)
+                record = record_from_row(rows_by_id[paper_id], None, [], [])
+                key = make_citation_key(record, taken)
                 taken.add(key.lower())
                 keys[paper_id] = key
                 updates.append({"paper": paper_id, "key": key})
@@ -61,7 +76,7 @@ class CitationKeys:
                     .values(citation_key=bindparam("key")),
                     updates,
                 )
-            return {i: keys[i] for i in ids}
+        return {i: keys[i] for i in ids}
 
     def set(self, paper_id: int, key: str) -> None:
         """Give a paper the key the user chose. Raises UserError when it is invalid or taken."""

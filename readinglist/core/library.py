@@ -41,7 +41,7 @@ from readinglist.core.paper_rows import (
 from readinglist.core.query import Query, SortSpec, parse_query
 from readinglist.core.records import PaperRecord, ReadingStatus, SourceRef
 from readinglist.core.saved_searches import SavedSearches
-from readinglist.core.search import compile_search
+from readinglist.core.search import SimilarPapers, compile_search
 from readinglist.core.store import WRITE_BUSY_TIMEOUT, Store
 from readinglist.core.summary import ImportSummary
 from readinglist.core.tags import Tags, tag_id
@@ -81,6 +81,7 @@ class Library:
     """A library file: papers, what the user owns of them, and where they came from."""
 
     read_only = False  # a library opened for reading only (see recovery.ReadOnlyLibrary)
+    similar: SimilarPapers | None = None  # answers like:ID; set by whoever holds core.related
 
     def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
@@ -136,7 +137,9 @@ class Library:
     ) -> list[int]:
         """Ids of the matching papers, in order. Raises QueryError for a malformed query."""
         parsed = parse_query(query) if isinstance(query, str) else query
-        compiled = compile_search(parsed, sort, scope_sql=scope_sql, limit=limit)
+        compiled = compile_search(
+            parsed, sort, scope_sql=scope_sql, limit=limit, similar=self.similar
+        )
         with self._read() as c:
             # Straight through the driver: at 100,000 ids SQLAlchemy's per-row result
             # processing costs more than the query itself.
@@ -424,6 +427,7 @@ class Library:
     def restore(self, snapshot: DeletedPapers) -> None:
         """Put deleted papers back with their ids, tags, list places and appearances."""
         with self._write() as c:
+            self._check_restorable(c, snapshot)
             if snapshot.papers:
                 # Tags come back through paper_tags below, whose trigger rebuilds this column.
                 rows = [
@@ -437,11 +441,29 @@ class Library:
                 c.execute(insert(ListItem), items)
             live_sources = set(c.execute(select(Source.id)).scalars())
             appearances = [a for a in snapshot.appearances if a["source_id"] in live_sources]
-            if appearances:
-                c.execute(insert(Appearance), appearances)
+            if appearances:  # a place another import has taken since stays with that one
+                c.execute(insert(Appearance).prefix_with("OR IGNORE"), appearances)
             for paper_id, name in snapshot.tags:
                 found = tag_id(c, name, create=True)
                 c.execute(
                     text("INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (:p, :t)"),
                     {"p": paper_id, "t": found},
+                )
+
+    @staticmethod
+    def _check_restorable(c: Connection, snapshot: DeletedPapers) -> None:
+        """Refuse, changing nothing, when another process brought a deleted paper back (an
+        import since the delete) or took its id: restoring would make it twice."""
+        for row in snapshot.papers:
+            clash = c.execute(
+                select(PAPERS.c.id).where(
+                    (PAPERS.c.id == row["id"])
+                    | (PAPERS.c.title_key == row["title_key"])
+                    | ((PAPERS.c.arxiv_id == row["arxiv_id"]) & PAPERS.c.arxiv_id.is_not(None))
+                )
+            ).scalar()
+            if clash is not None:
+                raise UserError(
+                    f"“{row['title']}” cannot come back: the library holds it (or its id) again "
+                    f"as paper {clash}, added since it was deleted; nothing changed"
                 )

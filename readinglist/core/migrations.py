@@ -154,6 +154,57 @@ CREATE TRIGGER tags_rename AFTER UPDATE OF name ON tags BEGIN
 END;
 """
 
+# The related-papers model (core/related/): the vocabulary with document frequencies, the
+# inverted index's frozen segment, the papers added, changed or removed since that segment was
+# built, and a log of papers whose text changed since the model last looked. Triggers keep the
+# log, so every write path (imports, merges, deletions, undo) reaches the model untouched.
+_V2_RELATED = """
+CREATE TABLE related_terms (
+    id INTEGER NOT NULL PRIMARY KEY,
+    term TEXT NOT NULL,
+    df INTEGER NOT NULL
+);
+CREATE TABLE related_state (
+    key TEXT NOT NULL PRIMARY KEY,
+    value BLOB
+);
+CREATE TABLE related_delta (
+    paper_id INTEGER NOT NULL PRIMARY KEY
+);
+CREATE TABLE related_changes (
+    seq INTEGER NOT NULL PRIMARY KEY,
+    paper_id INTEGER NOT NULL
+);
+-- A paper above the highest id the model has seen is found by its id; only one below it (a
+-- deletion undone) is logged, which keeps this trigger from writing a row per imported paper.
+CREATE TRIGGER related_paper_insert AFTER INSERT ON papers
+WHEN new.id <= coalesce((SELECT value FROM related_state WHERE key = 'max_paper_id'), -1)
+BEGIN
+    INSERT INTO related_changes (paper_id) VALUES (new.id);
+END;
+CREATE TRIGGER related_paper_delete AFTER DELETE ON papers BEGIN
+    INSERT INTO related_changes (paper_id) VALUES (old.id);
+END;
+-- An abstract is only ever filled in when a paper had none, which sets has_abstract.
+CREATE TRIGGER related_paper_text AFTER UPDATE OF title, has_abstract ON papers BEGIN
+    INSERT INTO related_changes (paper_id) VALUES (new.id);
+END;
+"""
+
+# Completion from arXiv and Hugging Face: the DOI arXiv knows, and where each completed field
+# came from (one row per paper and field; the reading pane shows them).
+_V3_COMPLETION = """
+ALTER TABLE papers ADD COLUMN doi TEXT;
+CREATE TABLE completed_fields (
+    paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+    field VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    reference TEXT,
+    completed_at VARCHAR NOT NULL,
+    PRIMARY KEY (paper_id, field)
+);
+"""
+
 # MIGRATIONS[n] upgrades a library from version n to n + 1.
-MIGRATIONS: Sequence[str] = (_V1,)
+MIGRATIONS: Sequence[str] = (_V1, _V2_RELATED, _V3_COMPLETION)
 SCHEMA_VERSION = len(MIGRATIONS)

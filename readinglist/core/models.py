@@ -41,6 +41,7 @@ class Paper(Base):
     primary_class: Mapped[str | None] = mapped_column(String)
     subjects: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
     journal_ref: Mapped[str | None] = mapped_column(Text)
+    doi: Mapped[str | None] = mapped_column(Text)
     arxiv_comment: Mapped[str | None] = mapped_column(Text)
     ai_summary: Mapped[str | None] = mapped_column(Text)
     ai_keywords: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
@@ -133,3 +134,17 @@ class SavedSearch(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String, unique=True)
     query: Mapped[str] = mapped_column(Text)
+
+
+class CompletedField(Base):
+    """Where a field filled by a completion came from: the service, its id, and when."""
+
+    __tablename__ = "completed_fields"
+
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    field: Mapped[str] = mapped_column(String, primary_key=True)
+    source: Mapped[str] = mapped_column(String)  # "arxiv" or "huggingface"
+    reference: Mapped[str | None] = mapped_column(Text)  # the arXiv id asked for
+    completed_at: Mapped[str] = mapped_column(String)  # ISO UTC timestamp

@@ -10,6 +10,7 @@
     year:2024  year:>=2023  year:2022..2024  authors:>10  comments:>0  upvotes:>=50  rating:>3
     authors:smith              an author's name
     has:code  has:arxiv  has:abstract  has:notes  has:authors  has:tags
+    like:42                    the papers most like paper 42, most alike first
     sort:published  sort:-upvotes   order of the results (- for descending)
 
 Parsing never touches the database: `parse_query` turns text into a small tree, or raises
@@ -37,12 +38,14 @@ FIELDS = (
     "source",
     "arxiv",
     "has",
+    "like",
     "sort",
 )
 HAS_VALUES = ("code", "arxiv", "abstract", "notes", "authors", "tags", "org", "date")
 STATUS_VALUES = ("unread", "reading", "read")
 SORT_FIELDS = (
     "relevance",
+    "similarity",
     "title",
     "published",
     "date",
@@ -264,6 +267,10 @@ def _term(token: _Token, sorts: list[SortSpec]) -> Node | None:
                 token.value_position,
             )
         return FieldTerm("status", value.lower())
+    if field == "like":
+        if not re.fullmatch(r"\d{1,9}", value):
+            raise QueryError(f"like: takes a paper's id, not {value!r}", token.position)
+        return FieldTerm("like", value)
     if field == "sort":
         descending = value.startswith("-")
         name = value.lstrip("-+").lower()

@@ -51,6 +51,7 @@ class PaperRecord:
     primary_class: str | None = None
     subjects: list[str] | None = None
     journal_ref: str | None = None
+    doi: str | None = None
     arxiv_comment: str | None = None
     ai_summary: str | None = None
     ai_keywords: list[str] | None = None

@@ -6,12 +6,17 @@ User text only ever reaches SQLite as bound parameters; words reach FTS5 as quot
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from readinglist.core.errors import QueryError
 from readinglist.core.query import And, Compare, FieldTerm, Node, Not, Or, Query, SortSpec, Words
+
+# The ids of the papers most like a paper, best first (see core/related): what `like:ID` finds.
+SimilarPapers = Callable[[int], Sequence[int]]
 
 _TOKEN_CHARS = re.compile(r"\w", re.UNICODE)
 
@@ -62,10 +67,12 @@ def _words_expression(words: Words) -> str | None:
 @dataclass
 class _Compiler:
     params: dict[str, Any] = field(default_factory=dict)
+    similar: SimilarPapers | None = None
     # When the order comes from a column's index, the match set is only probed (`+p.id`):
     # SQLite then walks the index in order and stops at LIMIT, instead of fetching every
     # matching row by id and sorting them all (at 100,000 matches, most of the time spent).
     probe_matches: bool = False
+    similar_params: dict[int, str] = field(default_factory=dict)  # one model query per paper
 
     def bind(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -166,8 +173,19 @@ class _Compiler:
             return f"({column} BETWEEN {self.bind(node.value)} AND {self.bind(node.high)})"
         return f"({column} {node.op} {self.bind(node.value)})"
 
+    def similar_ids(self, paper_id: int) -> str:
+        """A parameter holding the JSON array of the papers most like `paper_id`, best first."""
+        if self.similar is None:
+            raise QueryError("like: needs the related-papers model, which is not ready yet", 0)
+        if paper_id not in self.similar_params:
+            ranked = json.dumps([int(i) for i in self.similar(paper_id)])
+            self.similar_params[paper_id] = self.bind(ranked)
+        return str(self.similar_params[paper_id])
+
     def field_term(self, node: FieldTerm) -> str:
         value = node.value
+        if node.field == "like":
+            return f"p.id IN (SELECT value FROM json_each({self.similar_ids(int(value))}))"
         if node.field == "tag":
             return (
                 "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
@@ -225,6 +243,18 @@ def _has_text(node: Node) -> bool:
     if isinstance(node, And | Or):
         return any(_has_text(c) for c in node.children)
     return False
+
+
+def _top_level_like(node: Node | None) -> int | None:
+    """The paper of the query's first like:ID that every result must match (not under OR/NOT)."""
+    if isinstance(node, FieldTerm) and node.field == "like":
+        return int(node.value)
+    if isinstance(node, And):
+        for child in node.children:
+            found = _top_level_like(child)
+            if found is not None:
+                return found
+    return None
 
 
 def _escape_like(value: str) -> str:
@@ -288,21 +318,35 @@ def compile_search(
     scope_sql: str | None = None,
     limit: int | None = None,
     select: str = "p.id",
+    similar: SimilarPapers | None = None,
 ) -> CompiledSearch:
     """SQL selecting matching papers in order. `sort` overrides the query's own sort:.
 
     `scope_sql` is an extra condition (e.g. a sidebar selection) written by our code, not user
-    text. Without any sort: relevance when the query has words, else newest added first.
+    text. Without any sort: most alike first when the query says like:ID, relevance when it
+    has words, else newest added first. `similar` answers like:ID (QueryError without it).
     """
     spec = sort or query.sort
     relevance_match = _top_level_match(query.where)
+    like = _top_level_like(query.where)
     if spec is None:
-        spec = SortSpec("relevance" if relevance_match else "added", True)
-    compiler = _Compiler(probe_matches=spec.field != "relevance" and spec.field in SORT_COLUMNS)
+        if like is not None:
+            spec = SortSpec("similarity", True)
+        else:
+            spec = SortSpec("relevance" if relevance_match else "added", True)
+    compiler = _Compiler(
+        probe_matches=spec.field != "relevance" and spec.field in SORT_COLUMNS, similar=similar
+    )
     conditions: list[str] = []
     where = query.where
     from_sql = "papers p"
-    if spec.field == "relevance" and relevance_match:
+    if spec.field == "similarity":
+        if like is None:
+            raise QueryError("sort:similarity needs a like:ID in the query", 0)
+        # Joined with the ranked ids: their position in the array is the order.
+        from_sql = f"papers p JOIN json_each({compiler.similar_ids(like)}) r ON r.value = p.id"
+        order = f"r.key {'ASC' if spec.descending else 'DESC'}"
+    elif spec.field == "relevance" and relevance_match:
         rest = _without_plain_words(where)
         if rest is None and not scope_sql and select == "p.id":
             return _ranked_in_index(compiler, relevance_match, spec.descending, limit)
@@ -343,6 +387,12 @@ def _ranked_in_index(
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return CompiledSearch(sql, compiler.params)
+
+
+def sorts_itself(query: Query) -> bool:
+    """Whether the query orders its own results (sort:, or like:ID: most alike first), so a
+    table's column sort should not override it."""
+    return query.sort is not None or _top_level_like(query.where) is not None
 
 
 def default_descending(field_name: str) -> bool:

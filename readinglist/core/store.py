@@ -14,20 +14,23 @@ import os
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from readinglist.core.database import (
+    BEGUN_OPTION,
     OPEN_LIBRARIES,
     WAL_AUTOCHECKPOINT,
     WRITE_OPTION,
     open_engine,
 )
-from readinglist.core.errors import LibraryError, LibraryWriteError
+from readinglist.core.errors import ImportCancelled, LibraryError, LibraryWriteError
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,7 @@ def busy_timeout(default: float) -> float:
 WRITE_BUSY_TIMEOUT = busy_timeout(60.0)
 READ_BUSY_TIMEOUT = 10.0  # the connections' own timeout (database.open_engine)
 _CHECKPOINT_LATER = "readinglist_checkpoint_later"  # Connection.info key
+_LOCK_SLICE = 0.2  # seconds between looks at Cancel while waiting for another writer
 _FULL_BELOW = 64 * 1024  # bytes free under which a failed write is blamed on a full disk
 
 
@@ -54,7 +58,8 @@ def describe_sqlite_error(path: Path, error: BaseException, busy_timeout: float)
     message = str(error.orig if isinstance(error, DBAPIError) else error)
     lowered = message.lower()
     name = path.name
-    if disk_full(path):  # SQLite reports a full disk as "full", or as an I/O error on -shm
+    full_or_io = "full" in lowered or "i/o error" in lowered or "unable to open" in lowered
+    if full_or_io and disk_full(path):  # SQLite may report a full disk as an I/O error
         return f"the disk holding {name} is full; nothing changed"
     if "locked" in lowered or "busy" in lowered:
         return (
@@ -111,6 +116,7 @@ class Store:
         self.engine = engine
         self.writable = writable
         self._background = _BackgroundCheckpoints()
+        self._writing = threading.local()
         self._identity = OPEN_LIBRARIES.add(path)
 
     @classmethod
@@ -157,27 +163,61 @@ class Store:
             raise LibraryError(sentence.replace("; nothing changed", "")) from None
 
     @contextmanager
-    def write(self, *, busy_timeout: float = WRITE_BUSY_TIMEOUT) -> Iterator[Connection]:
+    def write(
+        self,
+        *,
+        busy_timeout: float = WRITE_BUSY_TIMEOUT,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Iterator[Connection]:
         """A write transaction holding the write lock from its first statement to its commit.
 
-        Waits at most `busy_timeout` seconds for another writer. Commits when the block ends,
-        rolls back on any exception; SQLite failures become a LibraryWriteError."""
+        Waits at most `busy_timeout` seconds for another writer, in short slices so that
+        `cancelled()` (Cancel in the window) ends the wait at once with ImportCancelled.
+        Commits when the block ends, rolls back on any exception; SQLite failures become a
+        LibraryWriteError. A write inside a write on one thread would wait for itself: refused.
+        """
+        if getattr(self._writing, "active", False):
+            raise RuntimeError("a write transaction is already open on this thread")
+        self._writing.active = True
         try:
             with self.engine.connect() as connection:
                 driver = connection.connection.driver_connection
-                driver.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")  # type: ignore[union-attr]
-                connection.execution_options(**{WRITE_OPTION: True})
                 try:
+                    self._lock(driver, busy_timeout, cancelled)
+                    # The begin event would say BEGIN again: the lock is taken already.
+                    connection.execution_options(**{WRITE_OPTION: True, BEGUN_OPTION: True})
                     with connection.begin():
                         yield connection
                 finally:
                     if connection.info.pop(_CHECKPOINT_LATER, False):
                         self._after_deferred_checkpoint(connection)
+                    with suppress(sqlite3.Error):  # what a pooled connection waits when reading
+                        driver.execute(f"PRAGMA busy_timeout = {int(READ_BUSY_TIMEOUT * 1000)}")  # type: ignore[union-attr]
         except (DBAPIError, sqlite3.Error) as error:
             sentence = describe_sqlite_error(self.path, error, busy_timeout)
             if sentence is None:
                 raise
             raise LibraryWriteError(sentence) from None
+        finally:
+            self._writing.active = False
+
+    @staticmethod
+    def _lock(driver: Any, busy_timeout: float, cancelled: Callable[[], bool] | None) -> None:
+        """BEGIN IMMEDIATE, waiting for another writer in slices of at most 0.2 s."""
+        deadline = time.monotonic() + busy_timeout
+        while True:
+            left = deadline - time.monotonic()
+            wait = max(0.0, min(_LOCK_SLICE, left)) if cancelled is not None else max(0.0, left)
+            driver.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                busy = "locked" in str(error) or "busy" in str(error)
+                if not busy or time.monotonic() >= deadline:
+                    raise
+            if cancelled is not None and cancelled():
+                raise ImportCancelled()
 
     # ----------------------------------------------------------------- checkpoints
     @staticmethod

@@ -1,7 +1,8 @@
 """BibTeX export: `@misc` entries that classic bibtex, biber, pybtex and bibtexparser all accept.
 
 Keys are issued and stored by the library (`Library.issue_citation_keys`); this module only
-makes and checks them. `url` and `eprint` are written verbatim: escaping them breaks the link.
+makes and checks them. `url`, `eprint` and `doi` are written verbatim: escaping them breaks
+the link.
 """
 
 from __future__ import annotations
@@ -126,6 +127,8 @@ def _entry(
         fields.append(("url", "{https://arxiv.org/abs/" + _safe_url(record.arxiv_id) + "}"))
     elif record.url:
         fields.append(("url", "{" + _safe_url(record.url) + "}"))
+    if record.doi:
+        fields.append(("doi", "{" + _safe_url(record.doi) + "}"))
     if include_abstracts and record.abstract and record.abstract.strip():
         fields.append(("abstract", "{" + _plain(record.abstract) + "}"))
     if include_notes and record.notes.strip():

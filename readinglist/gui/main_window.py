@@ -33,11 +33,13 @@ from PySide6.QtWidgets import (
 
 from readinglist.core.errors import QueryError
 from readinglist.core.library import Library
+from readinglist.gui.controllers.completing import CompletionController
 from readinglist.gui.controllers.editing import EditController
 from readinglist.gui.controllers.exporting import ExportController
 from readinglist.gui.controllers.following import LibraryFollower
 from readinglist.gui.controllers.importing import ImportController
 from readinglist.gui.controllers.menus import WindowMenus
+from readinglist.gui.controllers.related import RelatedController
 from readinglist.gui.dialogs.about import AboutDialog
 from readinglist.gui.models.paper_table import COLUMN_COUNT, PaperTableModel
 from readinglist.gui.models.sidebar import KEY_ROLE, NAME, SidebarCounts, SidebarModel
@@ -122,7 +124,9 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(self)
         self.exporter = ExportController(self)
         self.editor = EditController(self)
+        self.related = RelatedController(self)
         self.menus = WindowMenus(self)
+        self.completion = CompletionController(self)  # Paper ▸ Complete from arXiv…
         self.follower = LibraryFollower(self)
         # On first run the table is hidden behind the empty state; pasting must work there too.
         self.empty_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -322,8 +326,9 @@ class MainWindow(QMainWindow):
 
     def select_ids(self, ids: Sequence[int], *, scroll: bool = True) -> None:
         if not self.model.complete:
-            self._pending_selection = list(ids)  # selected when the id list is complete
-            return
+            # Selected again when the id list is complete (a reset in between clears it);
+            # the rows shown now are selected at once.
+            self._pending_selection = list(ids)
         rows = self.model.rows_of(ids)
         selection = self.table.selectionModel()
         flags = QItemSelectionModel.SelectionFlag

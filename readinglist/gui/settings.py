@@ -119,6 +119,15 @@ class Settings:
         self._store.setValue("filter/query", value)
 
     @property
+    def network_allowed(self) -> bool:
+        """Whether Paper ▸ Complete from arXiv… may use the network (nothing else does)."""
+        return bool(self._int("network/allowed", 1))
+
+    @network_allowed.setter
+    def network_allowed(self, value: bool) -> None:
+        self._store.setValue("network/allowed", int(value))
+
+    @property
     def export_format(self) -> Literal["markdown", "bibtex"]:
         """The format of the last export."""
         return "bibtex" if self._store.value("export/format") == "bibtex" else "markdown"

@@ -82,6 +82,12 @@ class EditController(QObject):
         self._enqueue(lambda: self._start(command, "apply"))
         return True
 
+    def push_done(self, command: LibraryCommand) -> None:
+        """A change already made elsewhere (a completion run): on the undo stack, its undo
+        and redo run in the background in order with the others."""
+        command.runner = self._start
+        self.undo_stack.push(command)  # its first redo() is skipped: it is done
+
     def undo(self) -> None:
         """Edit ▸ Undo, wherever the focus is: a note being typed is saved first, so it is
         what gets undone (one history for the notes box and the table). It runs after the

@@ -29,6 +29,7 @@ from PySide6.QtGui import QFont
 from readinglist.core.library import Library
 from readinglist.core.query import Query, SortSpec, parse_query
 from readinglist.core.records import PaperRecord, ReadingStatus
+from readinglist.core.search import sorts_itself
 from readinglist.core.texttools import latex_to_text
 from readinglist.gui.format import (
     added_text,
@@ -235,7 +236,7 @@ class PaperTableModel(QAbstractTableModel):
         parsed = parse_query(self._query)
         if self._list_name is not None:
             return _list_ids(self.library, parsed, self._list_name, self._scope)
-        spec = None if parsed.sort else self.sort_spec()
+        spec = None if sorts_itself(parsed) else self.sort_spec()
         return self.library.search_ids(parsed, spec, scope_sql=self._scope)
 
     def sort_spec(self) -> SortSpec:
@@ -251,11 +252,11 @@ class PaperTableModel(QAbstractTableModel):
         own order."""
         parsed = parse_query(query)
         # A query's own sort: wins over the header, as the query language promises.
-        spec = None if parsed.sort else self.sort_spec()
+        spec = None if sorts_itself(parsed) else self.sort_spec()
         self._generation += 1
         self._query = query
         self._scope = scope_sql
-        self._list_name = list_name if parsed.sort is None else None
+        self._list_name = list_name if not sorts_itself(parsed) else None
         self._complete = False
         search = _Search(self._generation, parsed, spec, scope_sql, self._list_name)
         self._start(search, "head")
@@ -275,7 +276,7 @@ class PaperTableModel(QAbstractTableModel):
         search = _Search(
             self._generation,
             parsed,
-            None if parsed.sort else self.sort_spec(),
+            None if sorts_itself(parsed) else self.sort_spec(),
             self._scope,
             self._list_name,
         )

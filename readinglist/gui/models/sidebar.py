@@ -20,7 +20,7 @@ NAME = 0
 COUNT = 1
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
-KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "all", "status", "new", "list", "search", "tag", ...
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "all", "status", "new", "list", "suggested", ...
 ENTRY_NAME_ROLE = Qt.ItemDataRole.UserRole + 3  # the list's, tag's or search's own name
 QUERY_ROLE = Qt.ItemDataRole.UserRole + 4  # a saved search's query
 
@@ -117,6 +117,11 @@ class SidebarModel(QStandardItemModel):
         for item in counts.lists:
             entry = Entry(f"list:{item.id}", "list", item.name, scopes.list_scope(item.id))
             self._add(lists, entry, item.count, "mdi6.playlist-star")
+            # What to read next for it (gui/controllers/related.py shows the view).
+            suggested = Entry(f"suggested:{item.id}", "suggested", item.name, None)
+            row = self._add(lists, suggested, None, "mdi6.lightbulb-on-outline")
+            row.setText("↳ Suggested")
+            row.setToolTip(f"Papers not in “{item.name}” that fit it best")
         searches = self._group("Saved searches", "searches", "mdi6.magnify")
         for item in counts.searches:
             entry = Entry(f"search:{item.id}", "search", item.name, None, item.detail)

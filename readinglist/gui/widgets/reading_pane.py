@@ -95,6 +95,7 @@ class ReadingPane(QWidget):
     # Several papers selected: tags to add to all of them, tags to remove from all of them.
     tags_changed_for_all = Signal(list, list)
     notes_edited = Signal(int, str)  # paper id, the whole new text
+    paper_shown = Signal(object)  # the PaperRecord now shown, or None
     notes_pending = Signal()  # typed, saved (and undoable) on the next save_notes()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -109,6 +110,12 @@ class ReadingPane(QWidget):
 
         self.browser = OfflineBrowser()
         self.browser.setHtml(EMPTY_HTML)
+        # Where completed fields came from (filled in by the completion controller).
+        self.sources_label = QLabel()
+        self.sources_label.setWordWrap(True)
+        self.sources_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.sources_label.setStyleSheet("color: #808080;")
+        self.sources_label.hide()
 
         self.status = QComboBox()
         for value in ReadingStatus:
@@ -151,8 +158,13 @@ class ReadingPane(QWidget):
         editor_layout.addLayout(form)
         editor_layout.addWidget(self.notes, 1)
 
+        paper = QWidget()
+        paper_layout = QVBoxLayout(paper)
+        paper_layout.setContentsMargins(0, 0, 0, 0)
+        paper_layout.addWidget(self.browser, 1)
+        paper_layout.addWidget(self.sources_label)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.browser)
+        self.splitter.addWidget(paper)
         self.splitter.addWidget(editor)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
@@ -251,6 +263,12 @@ class ReadingPane(QWidget):
             self.saved_label.clear()
         finally:
             self._loading = False
+            self.set_sources_text("")
+            self.paper_shown.emit(record)
+
+    def set_sources_text(self, text: str) -> None:
+        self.sources_label.setText(text)
+        self.sources_label.setVisible(bool(text))
 
     def refresh(self, record: PaperRecord) -> None:
         """The same paper changed elsewhere (an undo, a key): update without losing the caret."""

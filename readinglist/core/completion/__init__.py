@@ -1,0 +1,1 @@
+"""Completing papers from arXiv and Hugging Face: clients, matching, planning and applying."""
