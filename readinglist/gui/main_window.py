@@ -169,7 +169,9 @@ class MainWindow(QMainWindow):
         self._show_table_or_empty()
         return True
 
-    def _show_table_or_empty(self) -> None:
+    def _show_table_or_empty(self, *, new_search: bool = True) -> None:
+        if not new_search and self.stack.currentWidget() not in (self.table, self.empty_label):
+            return  # another view is in front (a list's suggestions): a refresh leaves it
         self.stack.setCurrentIndex(1 if self._total else 0)
         if not self._total and self.focusWidget() is self.table:
             self.empty_label.setFocus()
@@ -216,7 +218,7 @@ class MainWindow(QMainWindow):
                 self.pane.refresh(counts.pane)
         self._show_sidebar(counts)
         self._show_count(self.model.rowCount(), self.model.complete)
-        self._show_table_or_empty()
+        self._show_table_or_empty(new_search=False)
         entry = self.sidebar_model.entry(self.sidebar_key)
         if self.sidebar_key != key:
             self.apply_search()  # the list or tag it showed is gone: "All papers" now

@@ -227,9 +227,12 @@ class EditController(QObject):
             old = self.library.get(paper_id).notes
         self.run(NotesCommand(self.library, self.window.notify, paper_id, old, text))
 
-    def add_to_list(self, name: str, ids: Sequence[int]) -> None:
+    def add_to_list(self, name: str, ids: Sequence[int]) -> bool:
+        """Add papers to a reading list (in the background); whether that was asked for."""
         if ids and self.run(ListCommand(self.library, self.window.notify, name, ids, add=True)):
             self.window.statusBar().showMessage(f"Added {len(ids)} paper(s) to “{name}”", 4000)
+            return True
+        return False
 
     def remove_from_list(self, name: str, ids: Sequence[int]) -> None:
         if ids:

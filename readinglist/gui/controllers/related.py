@@ -214,8 +214,9 @@ class RelatedController(QObject):
         name = self.suggesting
         if name is None:
             return
-        self.window.editor.add_to_list(name, ids)
-        if set(ids) <= set(self.library.list_paper_ids(name)):
+        # The add runs in the background, in order with other changes; once asked for, the
+        # papers leave the suggestions.
+        if self.window.editor.add_to_list(name, ids):
             self.suggestions.remove(ids)
 
     def _preview(self, paper_id: int) -> None:
