@@ -68,6 +68,7 @@ class PaperTableView(QTableView):
         header.customContextMenuRequested.connect(self._header_menu)
         self.setDropIndicatorShown(False)  # the view paints its own, between rows
         self._reorderable = False
+        self._list_order_set = False
         self._drop_row: int | None = None  # where a reordering drag would land
 
     # ---------------------------------------------------------------- reading list order
@@ -78,6 +79,9 @@ class PaperTableView(QTableView):
     def set_list_order(self, in_list_order: bool) -> None:
         """A reading list in its own order: rows can be dragged to reorder it, and the header
         does not sort (its order is the list's). Otherwise the header sorts as usual."""
+        if in_list_order == self._reorderable and self._list_order_set:
+            return  # every keystroke asks: changing nothing must not repaint the table
+        self._list_order_set = True
         self._reorderable = in_list_order
         header = self.horizontalHeader()
         header.setSectionsClickable(not in_list_order)
