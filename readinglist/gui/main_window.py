@@ -201,6 +201,11 @@ class MainWindow(QMainWindow):
         task.start()
         self.model.refresh(changed)
 
+    @property
+    def settled(self) -> bool:
+        """Whether the table and the sidebar show the library as it is (no read on its way)."""
+        return self.model.complete and not self._tasks
+
     def _task_finished(self) -> None:
         self._tasks.discard(self.sender())
 

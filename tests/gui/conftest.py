@@ -64,7 +64,7 @@ def wait_for_preview(qtbot: QtBot, window: MainWindow) -> ImportPreviewDialog:
 
 def wait_until_idle(qtbot: QtBot, window: MainWindow) -> None:
     """Every change asked for is done and the table shows the library as it now is."""
-    qtbot.waitUntil(lambda: window.editor.idle and window.model.complete, timeout=20000)
+    qtbot.waitUntil(lambda: window.editor.idle and window.settled, timeout=20000)
 
 
 @pytest.fixture
