@@ -175,13 +175,9 @@ CREATE TABLE related_changes (
     seq INTEGER NOT NULL PRIMARY KEY,
     paper_id INTEGER NOT NULL
 );
--- A paper above the highest id the model has seen is found by its id; only one below it (a
--- deletion undone) is logged, which keeps this trigger from writing a row per imported paper.
-CREATE TRIGGER related_paper_insert AFTER INSERT ON papers
-WHEN new.id <= coalesce((SELECT value FROM related_state WHERE key = 'max_paper_id'), -1)
-BEGIN
-    INSERT INTO related_changes (paper_id) VALUES (new.id);
-END;
+-- A paper above the highest id the model has seen is found by its id; one stored under an id
+-- the model saw before (a deletion undone) is logged by paper_rows.insert_papers, in one
+-- statement per write: a trigger here cost 0.75 s per 100,000 imported papers.
 CREATE TRIGGER related_paper_delete AFTER DELETE ON papers BEGIN
     INSERT INTO related_changes (paper_id) VALUES (old.id);
 END;

@@ -62,6 +62,17 @@ def insert_papers(
         "INSERT INTO papers_fts (rowid, title, abstract, notes, tags) VALUES (?, ?, ?, ?, ?)",
         [(r["id"], r["title"], r.get("abstract"), r["notes"], r["tags"]) for r in rows],
     )
+    _log_seen_ids(c, [int(r["id"]) for r in rows])
+
+
+def _log_seen_ids(c: Connection, ids: list[int]) -> None:
+    """Tell the related-papers model about papers stored under ids it has seen before (a
+    delete undone, an id freed by deleting the newest papers); it finds higher ids itself."""
+    row = c.exec_driver_sql("SELECT value FROM related_state WHERE key = 'max_paper_id'").first()
+    if row is None or not ids or min(ids) > int(row[0]):
+        return
+    seen = [(i,) for i in ids if i <= int(row[0])]
+    c.exec_driver_sql("INSERT INTO related_changes (paper_id) VALUES (?)", seen)
 
 
 def drop_paper_indexes(c: Connection) -> list[str]:

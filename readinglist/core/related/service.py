@@ -83,7 +83,7 @@ class _Model:
     index: InvertedIndex
     segment_papers: int  # papers in the segment when it was built
     changed_since_build: int
-    max_paper_id: int  # papers above it are new to the model (ids only grow; see migrations)
+    max_paper_id: int  # papers above it are new to the model; lower ids stored anew are logged
 
 
 def _texts(c: Connection, ids: Sequence[int] | None) -> Iterator[tuple[int, str, str | None]]:
