@@ -6,10 +6,10 @@ search API) or the bare paper object (`/api/papers/<id>`). The paper id is the a
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from readinglist.core.entries import DatePrecision, ParsedPaper, ParseWarning
+from readinglist.core.jsonvalues import json_date, json_int
 from readinglist.core.normalize import normalize_arxiv_id
 
 HF_PAPERS = "https://huggingface.co/papers/"
@@ -20,21 +20,6 @@ def _text(value: Any) -> str | None:
         return None
     text = value.strip()
     return text or None
-
-
-def _int(value: Any) -> int | None:
-    # bool is an int subclass; a flag is never a count.
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _date(value: Any) -> dt.date | None:
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
 
 
 def is_paper_item(item: Any) -> bool:
@@ -66,16 +51,16 @@ def paper_from_item(item: dict[str, Any], line: int) -> ParsedPaper | ParseWarni
         parsed.authors = [name for name in names if name]
         parsed.authors_count = len(authors)
     # The paper's own publishedAt is UTC; the wrapper's copy is shifted to a local zone.
-    published = _date(paper.get("publishedAt")) or _date(item.get("publishedAt"))
+    published = json_date(paper.get("publishedAt")) or json_date(item.get("publishedAt"))
     if published is not None:
         parsed.published = published
         parsed.published_precision = DatePrecision.DAY
-    parsed.upvotes = _int(paper.get("upvotes"))
+    parsed.upvotes = json_int(paper.get("upvotes"))
     if parsed.upvotes is None:
-        parsed.upvotes = _int(item.get("upvotes"))
-    parsed.comments = _int(item.get("numComments"))
+        parsed.upvotes = json_int(item.get("upvotes"))
+    parsed.comments = json_int(item.get("numComments"))
     if parsed.comments is None:
-        parsed.comments = _int(paper.get("numComments"))
+        parsed.comments = json_int(paper.get("numComments"))
     organization = paper.get("organization") or item.get("organization")
     if isinstance(organization, dict):
         parsed.organization_handle = _text(organization.get("name"))

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import urllib.parse
@@ -11,6 +10,7 @@ from typing import Any
 
 from readinglist.core.completion.http import Cancelled, Clock, HttpClient, spacing_from_env
 from readinglist.core.completion.remote import HUGGING_FACE, RemotePaper, ServiceFormatError
+from readinglist.core.jsonvalues import json_date, json_int
 from readinglist.core.normalize import normalize_arxiv_id
 
 HF_API_ENV = "READINGLIST_HF_API"
@@ -26,20 +26,6 @@ def _text(value: Any) -> str | None:
         return None
     clean = " ".join(value.split())
     return clean or None
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _date(value: Any) -> dt.date | None:
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
 
 
 def paper_from_json(item: Any) -> RemotePaper | None:
@@ -71,10 +57,10 @@ def paper_from_json(item: Any) -> RemotePaper | None:
         title=title,
         authors=authors,
         # The paper's own publishedAt is arXiv's first-version time, in UTC.
-        published=_date(paper.get("publishedAt")),
+        published=json_date(paper.get("publishedAt")),
         abstract=_text(paper.get("summary")),
         code_urls=[repo] if repo else [],
-        upvotes=_int(paper.get("upvotes")),
+        upvotes=json_int(paper.get("upvotes")),
         organization=org_name,
         organization_handle=org_handle,
         ai_summary=_text(paper.get("ai_summary")),
