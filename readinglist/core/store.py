@@ -211,6 +211,8 @@ class Store:
             driver.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
             try:
                 driver.execute("BEGIN IMMEDIATE")
+                # Held: the rest of the transaction may wait as long as the caller allowed.
+                driver.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
                 return
             except sqlite3.OperationalError as error:
                 busy = "locked" in str(error) or "busy" in str(error)
