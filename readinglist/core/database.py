@@ -36,6 +36,7 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 PAGE_SIZE = 8192
 WAL_AUTOCHECKPOINT = 1000  # pages: SQLite's default, restored after a bulk import
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+_FULL_BELOW = 64 * 1024  # bytes free under which a failure is blamed on a full disk
 # An execution option on a Connection: its transaction is a write (BEGIN IMMEDIATE).
 WRITE_OPTION = "readinglist_write"
 # And its BEGIN IMMEDIATE was issued already (Store.write waits for the lock in slices).
@@ -296,7 +297,7 @@ def _migrate(path: Path) -> None:
         connection.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
         message = str(exc)
-        if _disk_full(path):
+        if disk_full(path):
             raise LibraryOpenError(f"the disk holding {path.name} is full") from None
         if "locked" in message or "busy" in message:
             raise _Busy(f"{path.name} is locked by another program") from None
@@ -311,9 +312,10 @@ def _migrate(path: Path) -> None:
         connection.close()
 
 
-def _disk_full(path: Path) -> bool:
+def disk_full(path: Path) -> bool:
+    """Whether the file system holding `path` has (next to) no space left."""
     try:
-        return shutil.disk_usage(path.parent).free < 64 * 1024
+        return shutil.disk_usage(path.parent).free < _FULL_BELOW
     except OSError:
         return False
 

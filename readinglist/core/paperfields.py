@@ -8,27 +8,23 @@ holding Python's GIL, which the window's thread then waits for).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 
 from readinglist.core.library import Library
-from readinglist.core.models import Paper
+from readinglist.core.paper_rows import PAPERS, chunks
 from readinglist.core.records import ReadingStatus
-
-_PAPERS = cast(Table, Paper.__table__)
-_CHUNK = 500  # stays under SQLite's bound-parameter limit
 
 
 def _column(library: Library, ids: Sequence[int], name: str) -> dict[int, Any]:
     """`name` of each paper in `ids` that exists, keyed by id, in the order of `ids`."""
     found: dict[int, Any] = {}
     wanted = list(dict.fromkeys(ids))
-    column = _PAPERS.c[name]
+    column = PAPERS.c[name]
     with library._read() as c:
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            rows = c.execute(select(_PAPERS.c.id, column).where(_PAPERS.c.id.in_(chunk)))
+        for chunk in chunks(wanted):
+            rows = c.execute(select(PAPERS.c.id, column).where(PAPERS.c.id.in_(chunk)))
             found.update((paper_id, value) for paper_id, value in rows)
     return {paper_id: found[paper_id] for paper_id in wanted if paper_id in found}
 

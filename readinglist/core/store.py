@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import sqlite3
 import threading
 import time
@@ -28,6 +27,7 @@ from readinglist.core.database import (
     OPEN_LIBRARIES,
     WAL_AUTOCHECKPOINT,
     WRITE_OPTION,
+    disk_full,
     open_engine,
 )
 from readinglist.core.errors import ImportCancelled, LibraryError, LibraryWriteError
@@ -50,7 +50,6 @@ WRITE_BUSY_TIMEOUT = busy_timeout(60.0)
 READ_BUSY_TIMEOUT = 10.0  # the connections' own timeout (database.open_engine)
 _CHECKPOINT_LATER = "readinglist_checkpoint_later"  # Connection.info key
 _LOCK_SLICE = 0.2  # seconds between looks at Cancel while waiting for another writer
-_FULL_BELOW = 64 * 1024  # bytes free under which a failed write is blamed on a full disk
 
 
 def describe_sqlite_error(path: Path, error: BaseException, busy_timeout: float) -> str | None:
@@ -78,14 +77,6 @@ def describe_sqlite_error(path: Path, error: BaseException, busy_timeout: float)
     if "disk i/o error" in lowered or "unable to open" in lowered:
         return f"{name} could not be written (SQLite: {message}); nothing changed"
     return None
-
-
-def disk_full(path: Path) -> bool:
-    """Whether the file system holding `path` has (next to) no space left."""
-    try:
-        return shutil.disk_usage(path.parent).free < _FULL_BELOW
-    except OSError:
-        return False
 
 
 class _BackgroundCheckpoints:
