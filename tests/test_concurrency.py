@@ -8,6 +8,7 @@ repeats each scenario (the README's figure is 50 rounds in a row); the suite run
 from __future__ import annotations
 
 import os
+import sqlite3
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from readinglist.core import database
 from readinglist.core.library import Library
 from tests.conftest import HF_TEXT_SAMPLES
 from tests.helpers import import_file, sql_rows
@@ -267,3 +269,34 @@ def test_a_mistyped_library_path_is_an_error_not_a_new_library(tmp_path: Path) -
         assert done.returncode == 1
         assert done.stderr.strip() == f"readinglist: there is no library at {missing}"
         assert not missing.exists() and not missing.parent.exists()
+
+
+def test_a_library_created_while_another_process_checks_it_is_not_called_foreign(
+    tmp_path: Path,
+) -> None:
+    """The check of a file's version, id and tables is one read: if another process commits a
+    new library between reading the id and the tables, the file looked foreign (CI saw it)."""
+    path = tmp_path / "library.sqlite"
+    creator = sqlite3.connect(path, isolation_level=None)
+    creator.execute("PRAGMA journal_mode = WAL")
+    creator.execute("BEGIN IMMEDIATE")
+    creator.execute("CREATE TABLE papers (id INTEGER PRIMARY KEY)")
+    creator.execute(f"PRAGMA application_id = {database.APPLICATION_ID}")
+    creator.execute("PRAGMA user_version = 1")
+
+    checker = sqlite3.connect(path)
+    statements: list[str] = []
+
+    def commit_before_the_third_statement(statement: str) -> None:
+        statements.append(statement)
+        if len(statements) == 3:
+            creator.execute("COMMIT")
+
+    checker.set_trace_callback(commit_before_the_third_statement)
+    try:
+        assert database._checked_version(checker, path) in (0, 1)
+    finally:
+        checker.close()
+        if creator.in_transaction:
+            creator.execute("COMMIT")
+        creator.close()

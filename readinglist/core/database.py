@@ -185,10 +185,14 @@ def _statements(script: str) -> list[str]:
 
 
 def _versions(connection: sqlite3.Connection) -> tuple[int, int, bool]:
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    app_id = connection.execute("PRAGMA application_id").fetchone()[0]
-    has_tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-    return version, app_id, has_tables
+    # One statement, so one read transaction: read one by one, another process creating the
+    # library could commit in between, and "tables but no application id" looks foreign.
+    version, app_id, tables = connection.execute(
+        "SELECT (SELECT user_version FROM pragma_user_version),"
+        " (SELECT application_id FROM pragma_application_id),"
+        " (SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
+    return int(version), int(app_id), tables > 0
 
 
 class _Busy(LibraryOpenError):
