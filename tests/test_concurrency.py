@@ -8,8 +8,8 @@ repeats each scenario (the README's figure is 50 rounds in a row); the suite run
 from __future__ import annotations
 
 import os
-import sqlite3
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
