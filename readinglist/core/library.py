@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.engine import RowMapping
 
-from readinglist.core.database import resolve_library_path
+from readinglist.core.database import resolve_library
 from readinglist.core.entries import DatePrecision, ParseResult
 from readinglist.core.errors import UserError
 from readinglist.core.fields import fill, now_text, record_from_row
@@ -42,7 +42,7 @@ from readinglist.core.query import Query, SortSpec, parse_query
 from readinglist.core.records import PaperRecord, ReadingStatus, SourceRef
 from readinglist.core.saved_searches import SavedSearches
 from readinglist.core.search import SimilarPapers, compile_search
-from readinglist.core.store import WRITE_BUSY_TIMEOUT, Store
+from readinglist.core.store import WRITE_BUSY_TIMEOUT, Store, open_store
 from readinglist.core.summary import ImportSummary
 from readinglist.core.tags import Tags, tag_id
 
@@ -83,12 +83,15 @@ class Library:
     read_only = False  # a library opened for reading only (see recovery.ReadOnlyLibrary)
     similar: SimilarPapers | None = None  # answers like:ID; set by whoever holds core.related
 
-    def __init__(self, path: Path, *, create: bool = True) -> None:
-        self.path = path
-        self._attach(Store.open(path, create=create))
+    def __init__(self, location: Path | str, *, create: bool = True) -> None:
+        """The library file at a path, or the shared library at a postgresql:// URL."""
+        self._attach(open_store(location, create=create))
 
     def _attach(self, store: Store) -> None:
         self.store = store
+        self.path: Path | None = store.path  # None for a shared library on a server
+        self.url: str | None = getattr(store, "url", None)
+        self.name = store.name  # the file's name, or the database's, server and member
         self.engine = store.engine
         self.imports = ImportService(store)
         self.lists_ = ReadingLists(store)
@@ -96,11 +99,16 @@ class Library:
         self.saved = SavedSearches(store)
         self.keys = CitationKeys(store)
 
+    @property
+    def shared(self) -> bool:
+        """Whether this is a group's library on PostgreSQL (statuses are each member's own)."""
+        return self.store.postgres
+
     @classmethod
     def open(cls, path: str | Path | None = None, *, create: bool = True) -> Library:
-        """The library at `path` (see resolve_library_path); `create=False` refuses a path
+        """The library at `path` or URL (see resolve_library); `create=False` refuses a path
         that holds no library instead of starting an empty one there."""
-        return cls(resolve_library_path(path), create=create)
+        return cls(resolve_library(path), create=create)
 
     def close(self) -> None:
         self.store.close()
