@@ -6,9 +6,8 @@ these declarations must match them, which `tests/test_store.py` checks.
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
+from typing import Any
 
 from sqlalchemy import Boolean, Dialect, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship

@@ -14,8 +14,8 @@ never drops the library's locks when it closes (unlike a plain open and close of
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 
