@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult
+from sqlalchemy.util.typing import TupleAny
 
 
 def is_postgres(c: Connection) -> bool:
     return c.dialect.name == "postgresql"
 
 
-def driver_sql(c: Connection, sql: str, parameters: Any = None) -> CursorResult[Any]:
+def driver_sql(c: Connection, sql: str, parameters: Any = None) -> CursorResult[*TupleAny]:
     """Run SQL written with `?` placeholders straight through the driver (bulk work where
     SQLAlchemy's per-row handling costs more than the database): psycopg spells them `%s`."""
     if is_postgres(c):

@@ -20,9 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import RowMapping
 
 from readinglist.core.database import resolve_library
+from readinglist.core.dialect import (
+    driver_named,
+    ids_from_json,
+    insert_or_ignore,
+    is_postgres,
+    nocase,
+)
 from readinglist.core.entries import DatePrecision, ParseResult
 from readinglist.core.errors import UserError
 from readinglist.core.fields import fill, now_text, record_from_row
@@ -151,7 +159,9 @@ class Library:
         with self._read() as c:
             # Straight through the driver: at 100,000 ids SQLAlchemy's per-row result
             # processing costs more than the query itself.
-            cursor = c.connection.driver_connection.execute(compiled.sql, compiled.params)  # type: ignore[union-attr]
+            cursor = c.connection.driver_connection.execute(  # type: ignore[union-attr]
+                driver_named(c, compiled.sql), compiled.params
+            )
             return list(map(itemgetter(0), cursor))
 
     def search(
@@ -180,8 +190,8 @@ class Library:
                 for paper_id, name in c.execute(
                     text(
                         "SELECT li.paper_id, l.name FROM list_items li JOIN reading_lists l "
-                        "ON l.id = li.list_id WHERE li.paper_id IN (SELECT value FROM "
-                        "json_each(:ids)) ORDER BY l.name COLLATE NOCASE"
+                        f"ON l.id = li.list_id WHERE li.paper_id IN {ids_from_json(c, 'ids')} "
+                        f"ORDER BY l.name{nocase(c)}"
                     ),
                     {"ids": json.dumps(list(chunk))},
                 ):
@@ -190,7 +200,7 @@ class Library:
                     text(
                         "SELECT a.paper_id, s.id, s.name, a.position FROM appearances a "
                         "JOIN sources s ON s.id = a.source_id WHERE a.paper_id IN "
-                        "(SELECT value FROM json_each(:ids)) ORDER BY s.imported_at, s.id"
+                        f"{ids_from_json(c, 'ids')} ORDER BY s.imported_at, s.id"
                     ),
                     {"ids": json.dumps(list(chunk))},
                 ):
@@ -381,15 +391,22 @@ class Library:
             )
             c.execute(
                 text(
-                    "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) "
-                    "SELECT :k, tag_id FROM paper_tags WHERE paper_id = :o"
+                    insert_or_ignore(
+                        c,
+                        "paper_tags (paper_id, tag_id)",
+                        "SELECT :k, tag_id FROM paper_tags WHERE paper_id = :o",
+                    )
                 ),
                 {"k": keep_id, "o": other_id},
             )
             c.execute(
                 text(
-                    "INSERT OR IGNORE INTO list_items (list_id, paper_id, position, added_at) "
-                    "SELECT list_id, :k, position, added_at FROM list_items WHERE paper_id = :o"
+                    insert_or_ignore(
+                        c,
+                        "list_items (list_id, paper_id, position, added_at)",
+                        "SELECT list_id, :k, position, added_at FROM list_items "
+                        "WHERE paper_id = :o",
+                    )
                 ),
                 {"k": keep_id, "o": other_id},
             )
@@ -450,11 +467,15 @@ class Library:
             live_sources = set(c.execute(select(Source.id)).scalars())
             appearances = [a for a in snapshot.appearances if a["source_id"] in live_sources]
             if appearances:  # a place another import has taken since stays with that one
-                c.execute(insert(Appearance).prefix_with("OR IGNORE"), appearances)
+                if is_postgres(c):
+                    statement = pg_insert(Appearance).on_conflict_do_nothing()
+                    c.execute(statement, appearances)
+                else:
+                    c.execute(insert(Appearance).prefix_with("OR IGNORE"), appearances)
             for paper_id, name in snapshot.tags:
                 found = tag_id(c, name, create=True)
                 c.execute(
-                    text("INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (:p, :t)"),
+                    text(insert_or_ignore(c, "paper_tags (paper_id, tag_id)", "VALUES (:p, :t)")),
                     {"p": paper_id, "t": found},
                 )
 

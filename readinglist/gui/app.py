@@ -98,7 +98,7 @@ def receive_files(window: MainWindow, paths: list[Path]) -> None:
 
 def main(
     argv: list[str] | None = None,
-    library_path: Path | None = None,
+    library_path: Path | str | None = None,
     files: Sequence[Path] = (),
     smoke_test: bool = False,
 ) -> int:
