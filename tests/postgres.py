@@ -338,6 +338,9 @@ def start_server() -> PostgresServer:
         )
         port, process = _start_postgres(programs, run_as, base)
         server = PostgresServer(HOST, port, SUPERUSER, GROUP, MEMBER, base, process)
+        version = int(server.execute("SHOW server_version_num")[0][0])
+        if version < 130000:  # trusted extensions, DROP DATABASE ... WITH (FORCE)
+            raise NoServer(f"PostgreSQL {version // 10000} is too old: the tests need 13 or newer")
         server.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(GROUP)))
         server.ensure_member(MEMBER)
         return server
