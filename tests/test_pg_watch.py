@@ -156,6 +156,22 @@ def test_an_unreachable_server_raises_nothing(pg_url: str) -> None:
     assert not watcher.changed()
 
 
+def test_a_url_through_the_unix_socket(
+    pg_server: PostgresServer, pg_url: str, other: psycopg.Connection[tuple[object, ...]]
+) -> None:
+    database = pg_url.rsplit("/", 1)[1]
+    url = (
+        f"postgresql+psycopg://member@/{database}?host={pg_server.socket_dir}&port={pg_server.port}"
+    )
+    watcher = NotifyWatcher(url)
+    try:
+        assert watcher.connected
+        other.execute("INSERT INTO tags VALUES ('to-read')")
+        wait_until(watcher.changed, what="the insert is heard through the socket")
+    finally:
+        watcher.close()
+
+
 def test_close_ends_the_listening_session(
     pg_server: PostgresServer, pg_url: str, watcher: NotifyWatcher
 ) -> None:
