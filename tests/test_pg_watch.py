@@ -14,8 +14,9 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from readinglist.core.library import Library
 from readinglist.core.pg_watch import NotifyWatcher
-from tests.postgres import PostgresServer, free_port, wait_until
+from tests.postgres import MemberUrl, PostgresServer, free_port, wait_until
 
 NOTIFY_FUNCTION = """
 CREATE FUNCTION notify_readinglist() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -79,6 +80,23 @@ def test_a_committed_insert_is_a_change(
     wait_until(watcher.changed, what="the insert is heard")
     assert watcher.received == 1  # one statement, one notification
     assert not watcher.changed()
+
+
+def test_another_member_s_change_to_the_library_is_heard(
+    pg_url: str, pg_member_url: MemberUrl
+) -> None:
+    alice = Library(pg_url)  # creates the schema, with its triggers
+    watcher = NotifyWatcher(pg_url)
+    bob = Library(pg_member_url(pg_url, "bob"))
+    try:
+        watcher.absorb()
+        assert not watcher.changed()
+        bob.create_list("Journal club")
+        wait_until(watcher.changed, what="bob's new list is heard by alice's watcher")
+    finally:
+        watcher.close()
+        bob.close()
+        alice.close()
 
 
 def test_a_rolled_back_insert_is_no_change(

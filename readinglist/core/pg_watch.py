@@ -11,7 +11,9 @@ Same interface as `watch.DataVersionWatcher`, Qt-free, and `changed()` never wai
 network: it reads what already arrived on the socket. A dropped connection (server restart,
 an administrator's pg_terminate_backend, a network cut noticed by TCP keepalives) raises
 nothing: a background thread reconnects every `retry_seconds`, and the first `changed()`
-after it succeeded is True once, since what happened meanwhile was not heard.
+after it succeeded is True once, since what happened meanwhile was not heard. Only the
+constructor waits on the network: it connects (at most 5 s) so that nothing committed after
+the window's first read goes unheard; should that fail, it reconnects in the background too.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL, make_url
 
-CHANNEL = "readinglist"
+from readinglist.core.postgres_schema import NOTIFY_CHANNEL
 
 # A silent network cut is noticed within about 25 s; a connection attempt gives up after 5 s.
 CONNECT_OPTIONS: dict[str, Any] = {
@@ -47,7 +49,9 @@ def connection_arguments(url: str | URL) -> dict[str, Any]:
 
 
 class NotifyWatcher:
-    def __init__(self, url: str | URL, *, channel: str = CHANNEL, retry_seconds: float = 2.0):
+    def __init__(
+        self, url: str | URL, *, channel: str = NOTIFY_CHANNEL, retry_seconds: float = 2.0
+    ):
         self._arguments = {**CONNECT_OPTIONS, **connection_arguments(url)}
         self._channel = channel
         self._retry_seconds = retry_seconds
