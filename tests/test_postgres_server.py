@@ -86,11 +86,15 @@ def test_two_members_share_what_one_created_as_the_group(
     bob.close()
 
 
-def test_a_member_creates_the_trusted_extensions_as_itself(pg_url: str) -> None:
-    with connect(pg_url) as member:
-        member.execute("CREATE EXTENSION pg_trgm")
-        member.execute("CREATE EXTENSION unaccent")
-        assert member.execute("SELECT unaccent('Ærøskøbing é')").fetchone() == ("AEroskobing e",)
+def test_each_member_creates_a_trusted_extension_as_itself_and_both_use_both(
+    pg_url: str, pg_member_url: MemberUrl
+) -> None:
+    with connect(pg_url) as alice, connect(pg_member_url(pg_url, "bob")) as bob:
+        alice.execute("CREATE EXTENSION pg_trgm")
+        bob.execute("CREATE EXTENSION unaccent")
+        for member in (alice, bob):
+            row = member.execute("SELECT unaccent('Ærøskøbing é'), similarity('abc', 'abd')")
+            assert row.fetchone() == ("AEroskobing e", 0.33333334)
 
 
 def test_a_role_outside_the_group_cannot_connect(pg_url: str, pg_member_url: MemberUrl) -> None:
