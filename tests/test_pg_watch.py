@@ -9,6 +9,10 @@ heard, anything the event had sent was heard before it (the watcher counts what 
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from collections.abc import Iterator
 
 import psycopg
@@ -123,17 +127,40 @@ def test_an_uncommitted_insert_is_a_change_only_once_committed(
         assert watcher.received == 2
 
 
-def test_absorb_takes_every_change_committed_before_it(
+def test_absorb_takes_the_changes_heard_so_far(
     watcher: NotifyWatcher, other: psycopg.Connection[tuple[object, ...]]
 ) -> None:
     other.execute("INSERT INTO tags VALUES ('to-read')")
     other.execute("DELETE FROM tags")
-    watcher.absorb()  # no wait: absorb's round trip brings them in
-    assert watcher.received == 2
+    wait_until(lambda: watcher.absorb() or watcher.received == 2, what="both heard by absorb")
     assert not watcher.changed()
     fence(other)
     wait_until(watcher.changed, what="the fence is heard")
     assert watcher.received == 3
+
+
+def test_neither_changed_nor_absorb_waits_for_a_frozen_server(
+    pg_server: PostgresServer,
+    pg_url: str,
+    watcher: NotifyWatcher,
+    other: psycopg.Connection[tuple[object, ...]],
+) -> None:
+    (pid,) = listening_backends(pg_server, pg_url)
+    os.kill(pid, signal.SIGSTOP)  # the server process serving the watcher stops answering
+    thaw = threading.Timer(5.0, os.kill, (pid, signal.SIGCONT))  # should the watcher hang
+    thaw.start()
+    try:
+        other.execute("NOTIFY readinglist")  # it cannot deliver this while stopped
+        started = time.monotonic()
+        for _ in range(100):
+            assert not watcher.changed()
+            watcher.absorb()
+        elapsed = time.monotonic() - started
+    finally:
+        thaw.cancel()
+        os.kill(pid, signal.SIGCONT)
+    assert elapsed < 0.5
+    wait_until(watcher.changed, what="the notification, once the server runs again")
 
 
 def test_a_dropped_connection_comes_back_and_reports_one_change(
@@ -190,17 +217,20 @@ def test_a_url_through_the_unix_socket(
         watcher.close()
 
 
+def listening_backends(pg_server: PostgresServer, pg_url: str) -> list[int]:
+    rows = pg_server.execute(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'readinglist watch'"
+        " AND datname = %s",
+        (pg_url.rsplit("/", 1)[1],),
+    )
+    return [int(row[0]) for row in rows]
+
+
 def test_close_ends_the_listening_session(
     pg_server: PostgresServer, pg_url: str, watcher: NotifyWatcher
 ) -> None:
-    def listening() -> int:
-        rows = pg_server.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'readinglist watch'"
-            " AND datname = %s",
-            (pg_url.rsplit("/", 1)[1],),
-        )
-        return int(rows[0][0])
-
-    assert listening() == 1
+    assert len(listening_backends(pg_server, pg_url)) == 1
     watcher.close()
-    wait_until(lambda: listening() == 0, what="the server sees the session end")
+    wait_until(
+        lambda: not listening_backends(pg_server, pg_url), what="the server sees the session end"
+    )

@@ -7,8 +7,8 @@ connection, in autocommit, that has run `LISTEN readinglist` and does nothing el
 notification on the channel counts as a change, whoever sent it (this process's own pooled
 connections too: the caller `absorb()`s those, as with `watch.DataVersionWatcher`).
 
-Same interface as `watch.DataVersionWatcher`, Qt-free, and `changed()` never waits on the
-network: it reads what already arrived on the socket. A dropped connection (server restart,
+Same interface as `watch.DataVersionWatcher`, Qt-free, and neither `changed()` nor
+`absorb()` waits on the network: they read what already arrived on the socket. A dropped connection (server restart,
 an administrator's pg_terminate_backend, a network cut noticed by TCP keepalives) raises
 nothing: a background thread reconnects every `retry_seconds`, and the first `changed()`
 after it succeeded is True once, since what happened meanwhile was not heard. Only the
@@ -76,17 +76,12 @@ class NotifyWatcher:
         return self._drain() > 0
 
     def absorb(self) -> None:
-        """Take every change committed so far as seen (the caller is about to read everything
-        anew). One round trip to the server: PostgreSQL sends a session its pending
-        notifications before answering its next query, so nothing committed before this call
-        is reported afterwards."""
+        """Take the changes heard so far as seen (the caller is about to read everything anew).
+        Never blocks either: a commit whose notification is still on its way is reported by a
+        later `changed()`, one reload too many rather than one too few. (A round trip would
+        settle it exactly, but would make the window wait on the network.)"""
         if self._connection is None:
             self._adopt_reconnected()
-            return
-        try:
-            self._connection.execute("SELECT 1")
-        except psycopg.Error:
-            self._lost()
             return
         self._drain()
 
