@@ -40,6 +40,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -418,3 +419,20 @@ def wait_until(condition: Callable[[], object], timeout: float = 10.0, what: str
         if time.monotonic() > deadline:
             pytest.fail(f"not within {timeout:g} s: {what or condition}")
         time.sleep(0.005)
+
+
+def main() -> int:
+    """`python -m tests.postgres`: a private server until stdin closes (scripts/smoke-bundle.sh).
+    Prints one line: a member's URL on a new database, or why there is no server."""
+    try:
+        with running_server() as server:
+            database = server.create_database("smoke")
+            print(server.url(server.member, database), flush=True)
+            sys.stdin.read()
+    except NoServer as reason:
+        print(f"no PostgreSQL server: {reason}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
