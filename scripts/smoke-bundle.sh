@@ -66,6 +66,17 @@ no_qt_warnings() {  # the offscreen window run must not have complained about mi
     ! grep -Ei 'could not (find|load) the qt platform plugin|cannot load library' "$work/err.window"
 }
 
+# psycopg's own libpq (postgresql:// libraries), complete inside the folder build: every
+# library it links to resolves, and libpq from the bundle, not from the system.
+libpq_bundled() {
+    local internal pq
+    internal="$(dirname "$bundle")/_internal"
+    [ -d "$internal" ] || { echo "one-file build: not inspected"; return 0; }
+    internal=$(cd "$internal" && pwd -P)
+    pq=$(ls "$internal"/psycopg_binary/pq.*.so) || return 1
+    ! ldd "$pq" | grep 'not found' && ldd "$pq" | grep -E "libpq[^ ]* => $internal/"
+}
+
 echo "smoke-testing $bundle ($(du -sh "$(dirname "$bundle")" | cut -f1) on disk)"
 step "--version" version_matches
 step "import a sample" import_sample
@@ -73,6 +84,7 @@ step "search the import" search_finds_papers
 step "--smoke-test window" window_paints
 cp "$work/err" "$work/err.window"
 step "no plugin warnings" no_qt_warnings
+step "psycopg libpq bundled" libpq_bundled
 step "log file written" test -s "$READINGLIST_LOG_DIR/readinglist.log"
 
 echo "smoke-bundle: $passes passed, $failures failed"
