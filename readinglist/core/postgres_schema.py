@@ -424,11 +424,43 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT coalesce(sum(cardinality(positions)), 0) FROM unnest(document)
 $$;
 
--- The stored documents are computed again with the functions above.
+-- What a query word or phrase finds: its folded words in a row (`<->`), the last one a prefix
+-- when `prefix`, each with one of `weights` (the columns, '' for all). A word with nothing
+-- to search finds nothing, like FTS5's empty phrase: the column gap, in no document.
+CREATE FUNCTION readinglist_query(words text, prefix boolean, weights text) RETURNS tsquery
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(
+        string_agg(
+            quote_literal(word)
+            || CASE WHEN (prefix AND position = total) OR weights <> ''
+                    THEN ':' || CASE WHEN prefix AND position = total THEN '*' ELSE '' END
+                         || weights
+                    ELSE '' END,
+            ' <-> ' ORDER BY position),
+        """
+    + _literal(_literal(_COLUMN_GAP))
+    + """)::tsquery
+    FROM (SELECT word, position, count(*) OVER () AS total
+          FROM regexp_split_to_table(btrim(readinglist_fold(words)), ' +')
+               WITH ORDINALITY AS w (word, position)
+          WHERE word <> '') AS w
+$$;
+
+-- The document is now kept by a trigger, with its length beside it (FTS5's document size,
+-- which bm25 divides by): a generated column cannot feed another.
 DROP INDEX ix_papers_fts_document;
 ALTER TABLE papers_fts DROP COLUMN document;
-ALTER TABLE papers_fts ADD COLUMN document tsvector
-    GENERATED ALWAYS AS (readinglist_document(title, abstract, notes, tags)) STORED;
+ALTER TABLE papers_fts ADD COLUMN document tsvector NOT NULL DEFAULT ''::tsvector,
+                       ADD COLUMN words integer NOT NULL DEFAULT 0;
+CREATE FUNCTION papers_fts_document() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.document := readinglist_document(NEW.title, NEW.abstract, NEW.notes, NEW.tags);
+    NEW.words := readinglist_word_count(NEW.document);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER papers_fts_document BEFORE INSERT OR UPDATE OF title, abstract, notes, tags
+ON papers_fts FOR EACH ROW EXECUTE FUNCTION papers_fts_document();
+UPDATE papers_fts SET title = title;
 CREATE INDEX ix_papers_fts_document ON papers_fts USING gin (document);
 
 CREATE TABLE papers_fts_stats (
@@ -437,7 +469,7 @@ CREATE TABLE papers_fts_stats (
     words bigint NOT NULL
 );
 INSERT INTO papers_fts_stats (documents, words)
-SELECT count(*), coalesce(sum(readinglist_word_count(document)), 0) FROM papers_fts;
+SELECT count(*), coalesce(sum(words), 0) FROM papers_fts;
 
 CREATE FUNCTION papers_fts_counted() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -445,12 +477,12 @@ DECLARE
     words_added bigint := 0;
 BEGIN
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        SELECT count(*), coalesce(sum(readinglist_word_count(document)), 0)
+        SELECT count(*), coalesce(sum(words), 0)
         INTO documents_added, words_added FROM new_rows;
     END IF;
     IF TG_OP IN ('DELETE', 'UPDATE') THEN
         SELECT documents_added - count(*),
-               words_added - coalesce(sum(readinglist_word_count(document)), 0)
+               words_added - coalesce(sum(words), 0)
         INTO documents_added, words_added FROM old_rows;
     END IF;
     IF documents_added <> 0 OR words_added <> 0 THEN
