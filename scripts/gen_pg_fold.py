@@ -13,6 +13,7 @@ unassigned and private-use characters follow PostgreSQL's plain fold (SQLite kee
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import sys
 import unicodedata
 from pathlib import Path
@@ -87,6 +88,7 @@ def main() -> None:
         f"# {len(dropped)} marks SQLite drops inside a word.\n"
         f"FOLD_DROPPED = {_python_string(''.join(dropped))}\n"
     )
+    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(TARGET)], check=True)
     print(f"{len(sources)} exceptions written to {TARGET}")
 
 

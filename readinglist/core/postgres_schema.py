@@ -358,65 +358,72 @@ def _literal(value: str) -> str:
 _V2 = (
     """
 CREATE OR REPLACE FUNCTION readinglist_fold(value text) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE
-        WHEN octet_length(v) = length(v)
-            THEN regexp_replace(lower(v COLLATE "C"), '[^a-z0-9]+', ' ', 'g')
-        WHEN v !~ """
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    v text := coalesce(value, '');
+BEGIN
+    IF octet_length(v) = length(v) THEN
+        RETURN regexp_replace(lower(v COLLATE "C"), '[^a-z0-9]+', ' ', 'g');
+    END IF;
+    IF v !~ """
     + _literal("[" + FOLD_FROM + FOLD_DROPPED + "]")
-    + """
-            THEN regexp_replace(lower(public.unaccent('public.unaccent'::regdictionary, v)),
-                                '[^[:alnum:]]+', ' ', 'g')
-        ELSE translate(
-            regexp_replace(
-                lower(public.unaccent('public.unaccent'::regdictionary,
-                                      translate(v, """
+    + """ THEN
+        RETURN regexp_replace(lower(public.unaccent('public.unaccent'::regdictionary, v)),
+                              '[^[:alnum:]]+', ' ', 'g');
+    END IF;
+    RETURN translate(
+        regexp_replace(
+            lower(public.unaccent('public.unaccent'::regdictionary,
+                                  translate(v, """
     + _literal(FOLD_FROM + FOLD_DROPPED)
     + ", "
     + _literal(_PLACEHOLDERS)
     + """))),
-                '[^[:alnum:]"""
+            '[^[:alnum:]"""
     + _PLACEHOLDERS[0]
     + "-"
     + _PLACEHOLDERS[-1]
     + """]+', ' ', 'g'),
-            """
+        """
     + _literal(_PLACEHOLDERS)
     + ", "
     + _literal(FOLD_TO)
-    + """)
-    END
-    FROM (SELECT coalesce(value, '')) AS s (v)
-$$;
+    + """);
+END $$;
 
 -- The words of one column as a tsvector at positions 1, 2, ... Folded words PostgreSQL's
 -- parser would split further (a superscript, a modifier letter) are taken as they are.
+-- (PL/pgSQL: its plans last the session; a SQL function's nested calls are planned anew.)
 CREATE FUNCTION readinglist_words(value text) RETURNS tsvector
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE
-        WHEN f ~ '^[[:alnum:] ]*$' THEN to_tsvector('simple', f)
-        ELSE (SELECT coalesce(string_agg(quote_literal(word) || ':' || position, ' '), '')
-                     ::tsvector
-              FROM regexp_split_to_table(btrim(f), ' +') WITH ORDINALITY AS w (word, position)
-              WHERE word <> '')
-    END
-    FROM (SELECT readinglist_fold(value)) AS s (f)
-$$;
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    f text := readinglist_fold(value);
+BEGIN
+    IF f ~ '^[[:alnum:] ]*$' THEN
+        RETURN to_tsvector('simple', f);
+    END IF;
+    RETURN (SELECT coalesce(string_agg(quote_literal(word) || ':' || position, ' '), '')
+                   ::tsvector
+            FROM regexp_split_to_table(btrim(f), ' +') WITH ORDINALITY AS w (word, position)
+            WHERE word <> '');
+END $$;
 
 CREATE OR REPLACE FUNCTION readinglist_document(title text, abstract text, notes text, tags text)
-RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT ts_delete(
+RETURNS tsvector LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    gap tsvector := """
+    + _literal(_literal(_COLUMN_GAP) + ":1")
+    + """;
+BEGIN
+    RETURN ts_delete(
         setweight(readinglist_words(title), 'A') || gap
         || setweight(readinglist_words(abstract), 'B') || gap
         || setweight(readinglist_words(notes), 'C') || gap
         || setweight(readinglist_words(tags), 'D'),
         """
     + _literal(_COLUMN_GAP)
-    + """::text)
-    FROM (SELECT """
-    + _literal(_literal(_COLUMN_GAP) + ":1")
-    + """::tsvector) AS g (gap)
-$$;
+    + """::text);
+END $$;
 
 -- How many words a document holds (FTS5's document length, for bm25).
 CREATE FUNCTION readinglist_word_count(document tsvector) RETURNS bigint

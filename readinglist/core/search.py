@@ -120,7 +120,7 @@ class _Compiler:
     def fts_in(self, expression: str, negated: bool = False) -> str:
         keyword = "NOT IN" if negated else "IN"
         if self.postgres:
-            return f"p.id {keyword} (SELECT rowid FROM papers_fts WHERE document @@ ({expression}))"
+            return f"p.id {keyword} (SELECT rowid FROM papers_fts WHERE document @@ (SELECT {expression}))"
         column = "+p.id" if self.probe_matches and not negated else "p.id"
         return (
             f"{column} {keyword} (SELECT rowid FROM papers_fts WHERE papers_fts MATCH "
@@ -540,7 +540,7 @@ def _pg_bm25(compiler: _Compiler, phrases: list[Words]) -> tuple[str, str]:
             f"{str(prefix).lower()}, '{weights}'))"
         )
     with_sql = (
-        "WITH phrase (i, query) AS (VALUES " + ", ".join(values) + "), "
+        "WITH phrase (i, query) AS MATERIALIZED (VALUES " + ", ".join(values) + "), "
         "ranking AS MATERIALIZED (SELECT array_agg(ph.query ORDER BY ph.i) AS queries, "
         # ln(x) <= 0 exactly when x <= 1.
         "array_agg(CASE WHEN x.ratio <= 1 THEN 1e-6::float8 ELSE ln(x.ratio) END "
@@ -609,14 +609,14 @@ def _compile_postgres(
         order = f"{score} {'DESC' if spec.descending else 'ASC'}, f.rowid DESC"
         if where is None and not scope_sql and select == "p.id":
             sql = (
-                f"{with_sql}SELECT f.rowid FROM papers_fts f WHERE f.document @@ ({match}) "
+                f"{with_sql}SELECT f.rowid FROM papers_fts f WHERE f.document @@ (SELECT {match}) "
                 f"ORDER BY {order}"
             )
             if limit is not None:
                 sql += f" LIMIT {int(limit)}"
             return CompiledSearch(sql, compiler.params)
         from_sql = "papers p JOIN papers_fts f ON f.rowid = p.id"
-        conditions.append(f"f.document @@ ({match})")
+        conditions.append(f"f.document @@ (SELECT {match})")
     else:
         column, _default_desc = SORT_COLUMNS.get(spec.field, SORT_COLUMNS["added"])
         if column in _PG_BINARY:
