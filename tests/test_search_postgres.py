@@ -10,16 +10,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult
+from readinglist.core.errors import QueryError
 from readinglist.core.library import Library
 from readinglist.core.query import SortSpec
 from readinglist.core.search import SORT_COLUMNS
 from tests.conftest import HF_TEXT_SAMPLES, PAGE_SAMPLES
 from tests.helpers import import_file
 from tests.postgres import PostgresServer
-from tests.test_search import QUERY_CASES, add_search_papers
+from tests.test_search import FRAGMENTS, QUERY_CASES, add_search_papers
 
 # Words no ASCII fold gets right: SQLite keeps ø, ß, æ and superscripts, splits at Indic vowel
 # signs, folds ligatures' accents but not the ligatures, drops combining accents.
@@ -203,3 +206,44 @@ def test_documents_hold_the_words_sqlite_indexes(libraries: tuple[Library, Libra
     found = {key: [held[p] for p in sorted(held)] for key, held in positions.items()}
     assert found == expected
     assert tuple(counted) == (shared.count(), sum(len(w) for w in expected.values()))
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(
+        # Unassigned and private-use characters are left out: SQLite keeps them inside words,
+        # PostgreSQL's fold splits words there (see scripts/gen_pg_fold.py).
+        st.text(
+            alphabet=st.characters(codec="utf-8", exclude_categories=("Cn", "Co", "Cs")),
+            max_size=40,
+        ),
+        st.lists(st.sampled_from(FRAGMENTS), max_size=8).map("".join),
+    )
+)
+def test_any_query_gives_what_sqlite_gives_or_the_same_error(
+    libraries: tuple[Library, Library], text: str
+) -> None:
+    file_library, shared = libraries
+    try:
+        expected = file_library.search_ids(text)
+    except QueryError as error:
+        with pytest.raises(QueryError) as caught:
+            shared.search_ids(text)
+        assert str(caught.value) == str(error)
+    else:
+        assert shared.search_ids(text) == expected
+
+
+@pytest.mark.parametrize("sort", [None, SortSpec("published", True)], ids=["relevance", "date"])
+def test_the_largest_queries_allowed_run_alike(
+    libraries: tuple[Library, Library], sort: SortSpec | None
+) -> None:
+    file_library, shared = libraries
+    nested = "".join(f"(w{i} OR tag:t{i} OR " for i in range(10)) + "model" + ")" * 10
+    negated = " ".join(f"-w{i}" for i in range(49)) + " model"
+    fields = " ".join(f"tag:t{i}" if i % 2 else "has:code" for i in range(50))
+    many = " ".join(f"{chr(97 + i % 26)}{i}" for i in range(25)) + " model"
+    for query in (nested, negated, fields, many, " ".join(["model"] * 50)):
+        assert shared.search_ids(query, sort) == file_library.search_ids(query, sort), query
