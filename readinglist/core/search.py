@@ -120,7 +120,11 @@ class _Compiler:
     def fts_in(self, expression: str, negated: bool = False) -> str:
         keyword = "NOT IN" if negated else "IN"
         if self.postgres:
-            return f"p.id {keyword} (SELECT rowid FROM papers_fts WHERE document @@ (SELECT {expression}))"
+            # A sub-SELECT: the words are folded once per search, not once per row.
+            return (
+                f"p.id {keyword} (SELECT rowid FROM papers_fts "
+                f"WHERE document @@ (SELECT {expression}))"
+            )
         column = "+p.id" if self.probe_matches and not negated else "p.id"
         return (
             f"{column} {keyword} (SELECT rowid FROM papers_fts WHERE papers_fts MATCH "
