@@ -5,13 +5,15 @@
 # started. When they cannot be had this says so in one line and succeeds: the PostgreSQL
 # tests then skip, each saying why.
 #
-# READINGLIST_APT=0 never installs, only says what is missing.
+# READINGLIST_APT=0 never installs, only says what is missing; READINGLIST_PG_LIBDIR (default
+# /usr/lib/postgresql) is where Debian puts each version's programs (the tests use both).
 set -uo pipefail
 packages="postgresql"
+libdir=${READINGLIST_PG_LIBDIR:-/usr/lib/postgresql}
 
 found() {
     local dir
-    for dir in "" /usr/lib/postgresql/*/bin; do
+    for dir in "" "$libdir"/*/bin; do
         if [ -z "$dir" ]; then
             command -v initdb >/dev/null && command -v pg_ctl >/dev/null \
                 && command -v postgres >/dev/null && return 0
@@ -44,8 +46,11 @@ else
     status=1
 fi
 [ "$own_policy" = 1 ] && rm -f "$policy"
-if [ "$status" != 0 ] || ! found; then
-    echo "Note: PostgreSQL could not be installed ($(grep -E '^(E|W):' "$log" | tail -1 || true)); the PostgreSQL tests will be skipped" >&2
+if [ "$status" != 0 ]; then
+    reason=$(grep -E '^(E|W):' "$log" | tail -1)
+    echo "Note: PostgreSQL could not be installed (${reason:-apt-get failed}); the PostgreSQL tests will be skipped" >&2
+elif ! found; then
+    echo "Note: the $packages package was installed, yet initdb, pg_ctl and postgres are not in PATH or $libdir/*/bin; the PostgreSQL tests will be skipped" >&2
 fi
 rm -f "$log"
 exit 0

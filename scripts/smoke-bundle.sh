@@ -77,6 +77,27 @@ libpq_bundled() {
     ! ldd "$pq" | grep 'not found' && ldd "$pq" | grep -E "libpq[^ ]* => $internal/"
 }
 
+# A shared library: an import through the bundle into a private PostgreSQL server, which the
+# checkout's test support starts (`python -m tests.postgres`) and stops when this script ends.
+pg_url=""
+pg_note="no .venv to start a PostgreSQL server with"
+if [ -x .venv/bin/python ]; then
+    coproc PG { PYTHONPATH=. exec .venv/bin/python -m tests.postgres 2>&1; }
+    read -r pg_line <&"${PG[0]}" || pg_line="the PostgreSQL server's starter said nothing"
+    case "$pg_line" in
+        postgresql*) pg_url=$pg_line ;;
+        *) pg_note=$pg_line ;;
+    esac
+fi
+
+import_into_postgres() {
+    if [ -z "$pg_url" ]; then
+        echo "not checked: $pg_note"
+        return 0
+    fi
+    "$bundle" --library "$pg_url" import "$sample"
+}
+
 echo "smoke-testing $bundle ($(du -sh "$(dirname "$bundle")" | cut -f1) on disk)"
 step "--version" version_matches
 step "import a sample" import_sample
@@ -85,7 +106,13 @@ step "--smoke-test window" window_paints
 cp "$work/err" "$work/err.window"
 step "no plugin warnings" no_qt_warnings
 step "psycopg libpq bundled" libpq_bundled
+step "postgresql:// import" import_into_postgres
 step "log file written" test -s "$READINGLIST_LOG_DIR/readinglist.log"
+
+if [ -n "${PG_PID:-}" ]; then  # end of stdin: the server stops and its directory goes
+    eval "exec ${PG[1]}>&-"
+    wait "$PG_PID" || true
+fi
 
 echo "smoke-bundle: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

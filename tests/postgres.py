@@ -40,12 +40,13 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -64,18 +65,21 @@ PROGRAMS = ("initdb", "pg_ctl", "postgres")
 START_TIMEOUT = 60.0
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
-# Settings for a throwaway cluster: nothing survives the session, so nothing is made durable.
 SETTINGS = """
 listen_addresses = '{host}'
 port = {port}
 unix_socket_directories = '{socket_dir}'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 max_connections = 100
 lc_messages = 'C'
 log_min_messages = warning
 log_connections = off
+"""
+# For a throwaway cluster: nothing survives the session, so nothing is made durable. (A
+# benchmark that compares with SQLite's durable commits asks for durable=True.)
+NOT_DURABLE = """
+fsync = off
+synchronous_commit = off
+full_page_writes = off
 """
 
 
@@ -255,7 +259,7 @@ def _run(command: list[str], run_as: RunAs, cwd: Path) -> None:
 
 
 def _start_postgres(
-    programs: Path, run_as: RunAs, base: Path
+    programs: Path, run_as: RunAs, base: Path, durable: bool
 ) -> tuple[int, subprocess.Popen[bytes]]:
     data = base / "data"
     defaults = (data / "postgresql.conf").read_text()
@@ -263,7 +267,9 @@ def _start_postgres(
     for _attempt in range(5):
         port = free_port()
         (data / "postgresql.conf").write_text(
-            defaults + SETTINGS.format(host=HOST, port=port, socket_dir=base / "socket")
+            defaults
+            + SETTINGS.format(host=HOST, port=port, socket_dir=base / "socket")
+            + ("" if durable else NOT_DURABLE)
         )
         command = [str(programs / "postgres"), "-D", str(data)]
         if shutil.which("setpriv"):
@@ -304,8 +310,9 @@ def _wait_ready(process: subprocess.Popen[bytes], port: int) -> bool:
     return False
 
 
-def start_server() -> PostgresServer:
-    """initdb, start, and create the group and the first member; raises NoServer."""
+def start_server(*, durable: bool = False) -> PostgresServer:
+    """initdb, start, and create the group and the first member; raises NoServer. The caller
+    stops it: `server.stop()` and deletes `server.base` (or uses `running_server()`)."""
     if psycopg is None:
         raise NoServer("psycopg is not installed (pip install -e '.[postgres]')")
     programs = server_programs()
@@ -336,7 +343,7 @@ def start_server() -> PostgresServer:
             run_as,
             base,
         )
-        port, process = _start_postgres(programs, run_as, base)
+        port, process = _start_postgres(programs, run_as, base, durable)
         server = PostgresServer(HOST, port, SUPERUSER, GROUP, MEMBER, base, process)
         version = int(server.execute("SHOW server_version_num")[0][0])
         if version < 130000:  # trusted extensions, DROP DATABASE ... WITH (FORCE)
@@ -349,6 +356,23 @@ def start_server() -> PostgresServer:
             _stop(process)
         shutil.rmtree(base, ignore_errors=True)
         raise
+
+
+@contextlib.contextmanager
+def running_server(*, durable: bool = False) -> Iterator[PostgresServer]:
+    """A private server for a benchmark or a script (the tests use the fixtures below)."""
+    server = start_server(durable=durable)
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(server.base, ignore_errors=True)
+
+
+class MemberUrl(Protocol):
+    """The type of the `pg_member_url` fixture, for annotations."""
+
+    def __call__(self, url: str, name: str, *, in_group: bool = True) -> str: ...
 
 
 # ------------------------------------------------------------------------------- fixtures
@@ -377,7 +401,7 @@ def pg_url(pg_server: PostgresServer, request: pytest.FixtureRequest) -> Iterato
 
 
 @pytest.fixture
-def pg_member_url(pg_server: PostgresServer) -> Callable[..., str]:
+def pg_member_url(pg_server: PostgresServer) -> MemberUrl:
     """`pg_member_url(pg_url, "bob")`: the same database as another member (created and put in
     the group when needed); `in_group=False` for a login role outside the group."""
 
@@ -395,3 +419,20 @@ def wait_until(condition: Callable[[], object], timeout: float = 10.0, what: str
         if time.monotonic() > deadline:
             pytest.fail(f"not within {timeout:g} s: {what or condition}")
         time.sleep(0.005)
+
+
+def main() -> int:
+    """`python -m tests.postgres`: a private server until stdin closes (scripts/smoke-bundle.sh).
+    Prints one line: a member's URL on a new database, or why there is no server."""
+    try:
+        with running_server() as server:
+            database = server.create_database("smoke")
+            print(server.url(server.member, database), flush=True)
+            sys.stdin.read()
+    except NoServer as reason:
+        print(f"no PostgreSQL server: {reason}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

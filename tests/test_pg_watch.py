@@ -9,13 +9,18 @@ heard, anything the event had sent was heard before it (the watcher counts what 
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from collections.abc import Iterator
 
 import psycopg
 import pytest
 
+from readinglist.core.library import Library
 from readinglist.core.pg_watch import NotifyWatcher
-from tests.postgres import PostgresServer, free_port, wait_until
+from tests.postgres import MemberUrl, PostgresServer, free_port, wait_until
 
 NOTIFY_FUNCTION = """
 CREATE FUNCTION notify_readinglist() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -81,6 +86,23 @@ def test_a_committed_insert_is_a_change(
     assert not watcher.changed()
 
 
+def test_another_member_s_change_to_the_library_is_heard(
+    pg_url: str, pg_member_url: MemberUrl
+) -> None:
+    alice = Library(pg_url)  # creates the schema, with its triggers
+    watcher = NotifyWatcher(pg_url)
+    bob = Library(pg_member_url(pg_url, "bob"))
+    try:
+        watcher.absorb()
+        assert not watcher.changed()
+        bob.create_list("Journal club")
+        wait_until(watcher.changed, what="bob's new list is heard by alice's watcher")
+    finally:
+        watcher.close()
+        bob.close()
+        alice.close()
+
+
 def test_a_rolled_back_insert_is_no_change(
     pg_url: str, watcher: NotifyWatcher, other: psycopg.Connection[tuple[object, ...]]
 ) -> None:
@@ -105,17 +127,40 @@ def test_an_uncommitted_insert_is_a_change_only_once_committed(
         assert watcher.received == 2
 
 
-def test_absorb_takes_every_change_committed_before_it(
+def test_absorb_takes_the_changes_heard_so_far(
     watcher: NotifyWatcher, other: psycopg.Connection[tuple[object, ...]]
 ) -> None:
     other.execute("INSERT INTO tags VALUES ('to-read')")
     other.execute("DELETE FROM tags")
-    watcher.absorb()  # no wait: absorb's round trip brings them in
-    assert watcher.received == 2
+    wait_until(lambda: watcher.absorb() or watcher.received == 2, what="both heard by absorb")
     assert not watcher.changed()
     fence(other)
     wait_until(watcher.changed, what="the fence is heard")
     assert watcher.received == 3
+
+
+def test_neither_changed_nor_absorb_waits_for_a_frozen_server(
+    pg_server: PostgresServer,
+    pg_url: str,
+    watcher: NotifyWatcher,
+    other: psycopg.Connection[tuple[object, ...]],
+) -> None:
+    (pid,) = listening_backends(pg_server, pg_url)
+    os.kill(pid, signal.SIGSTOP)  # the server process serving the watcher stops answering
+    thaw = threading.Timer(5.0, os.kill, (pid, signal.SIGCONT))  # should the watcher hang
+    thaw.start()
+    try:
+        other.execute("NOTIFY readinglist")  # it cannot deliver this while stopped
+        started = time.monotonic()
+        for _ in range(100):
+            assert not watcher.changed()
+            watcher.absorb()
+        elapsed = time.monotonic() - started
+    finally:
+        thaw.cancel()
+        os.kill(pid, signal.SIGCONT)
+    assert elapsed < 0.5
+    wait_until(watcher.changed, what="the notification, once the server runs again")
 
 
 def test_a_dropped_connection_comes_back_and_reports_one_change(
@@ -156,17 +201,36 @@ def test_an_unreachable_server_raises_nothing(pg_url: str) -> None:
     assert not watcher.changed()
 
 
+def test_a_url_through_the_unix_socket(
+    pg_server: PostgresServer, pg_url: str, other: psycopg.Connection[tuple[object, ...]]
+) -> None:
+    database = pg_url.rsplit("/", 1)[1]
+    url = (
+        f"postgresql+psycopg://member@/{database}?host={pg_server.socket_dir}&port={pg_server.port}"
+    )
+    watcher = NotifyWatcher(url)
+    try:
+        assert watcher.connected
+        other.execute("INSERT INTO tags VALUES ('to-read')")
+        wait_until(watcher.changed, what="the insert is heard through the socket")
+    finally:
+        watcher.close()
+
+
+def listening_backends(pg_server: PostgresServer, pg_url: str) -> list[int]:
+    rows = pg_server.execute(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'readinglist watch'"
+        " AND datname = %s",
+        (pg_url.rsplit("/", 1)[1],),
+    )
+    return [int(row[0]) for row in rows]
+
+
 def test_close_ends_the_listening_session(
     pg_server: PostgresServer, pg_url: str, watcher: NotifyWatcher
 ) -> None:
-    def listening() -> int:
-        rows = pg_server.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'readinglist watch'"
-            " AND datname = %s",
-            (pg_url.rsplit("/", 1)[1],),
-        )
-        return int(rows[0][0])
-
-    assert listening() == 1
+    assert len(listening_backends(pg_server, pg_url)) == 1
     watcher.close()
-    wait_until(lambda: listening() == 0, what="the server sees the session end")
+    wait_until(
+        lambda: not listening_backends(pg_server, pg_url), what="the server sees the session end"
+    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -15,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import NetworkUsed
-from tests.postgres import PostgresServer
+from tests.postgres import MemberUrl, PostgresServer, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,7 +55,7 @@ def test_a_test_gets_a_new_empty_utf8_database_as_a_plain_member(
 
 
 def test_two_members_share_what_one_created_as_the_group(
-    pg_url: str, pg_member_url: Callable[..., str]
+    pg_url: str, pg_member_url: MemberUrl
 ) -> None:
     alice = connect(pg_url)
     bob = connect(pg_member_url(pg_url, "bob"))
@@ -87,16 +86,18 @@ def test_two_members_share_what_one_created_as_the_group(
     bob.close()
 
 
-def test_a_member_creates_the_trusted_extensions_as_itself(pg_url: str) -> None:
-    with connect(pg_url) as member:
-        member.execute("CREATE EXTENSION pg_trgm")
-        member.execute("CREATE EXTENSION unaccent")
-        assert member.execute("SELECT unaccent('Ærøskøbing é')").fetchone() == ("AEroskobing e",)
-
-
-def test_a_role_outside_the_group_cannot_connect(
-    pg_url: str, pg_member_url: Callable[..., str]
+def test_each_member_creates_a_trusted_extension_as_itself_and_both_use_both(
+    pg_url: str, pg_member_url: MemberUrl
 ) -> None:
+    with connect(pg_url) as alice, connect(pg_member_url(pg_url, "bob")) as bob:
+        alice.execute("CREATE EXTENSION pg_trgm")
+        bob.execute("CREATE EXTENSION unaccent")
+        for member in (alice, bob):
+            row = member.execute("SELECT unaccent('Ærøskøbing é'), similarity('abc', 'abd')")
+            assert row.fetchone() == ("AEroskobing e", 0.33333334)
+
+
+def test_a_role_outside_the_group_cannot_connect(pg_url: str, pg_member_url: MemberUrl) -> None:
     with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
         connect(pg_member_url(pg_url, "eve", in_group=False))
 
@@ -155,3 +156,12 @@ def test_without_server_programs_the_tests_skip_with_one_line(tmp_path: Path) ->
     reasons = [line for line in result.stdout.splitlines() if line.startswith("SKIPPED")]
     assert len(reasons) == 1
     assert "no PostgreSQL server for the tests: no PostgreSQL server programs" in reasons[0]
+
+
+def test_a_benchmark_may_have_its_own_durable_server() -> None:
+    with running_server(durable=True) as server:
+        assert server.execute("SHOW fsync") == [("on",)]
+        base = server.base
+        assert (base / "data" / "PG_VERSION").exists()
+    assert not base.exists()
+    assert server.process.poll() is not None

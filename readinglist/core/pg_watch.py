@@ -7,11 +7,13 @@ connection, in autocommit, that has run `LISTEN readinglist` and does nothing el
 notification on the channel counts as a change, whoever sent it (this process's own pooled
 connections too: the caller `absorb()`s those, as with `watch.DataVersionWatcher`).
 
-Same interface as `watch.DataVersionWatcher`, Qt-free, and `changed()` never waits on the
-network: it reads what already arrived on the socket. A dropped connection (server restart,
+Same interface as `watch.DataVersionWatcher`, Qt-free, and neither `changed()` nor
+`absorb()` waits on the network: they read what already arrived on the socket. A dropped connection (server restart,
 an administrator's pg_terminate_backend, a network cut noticed by TCP keepalives) raises
 nothing: a background thread reconnects every `retry_seconds`, and the first `changed()`
-after it succeeded is True once, since what happened meanwhile was not heard.
+after it succeeded is True once, since what happened meanwhile was not heard. Only the
+constructor waits on the network: it connects (at most 5 s) so that nothing committed after
+the window's first read goes unheard; should that fail, it reconnects in the background too.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL, make_url
 
-CHANNEL = "readinglist"
+from readinglist.core.postgres_schema import NOTIFY_CHANNEL
 
 # A silent network cut is noticed within about 25 s; a connection attempt gives up after 5 s.
 CONNECT_OPTIONS: dict[str, Any] = {
@@ -47,7 +49,9 @@ def connection_arguments(url: str | URL) -> dict[str, Any]:
 
 
 class NotifyWatcher:
-    def __init__(self, url: str | URL, *, channel: str = CHANNEL, retry_seconds: float = 2.0):
+    def __init__(
+        self, url: str | URL, *, channel: str = NOTIFY_CHANNEL, retry_seconds: float = 2.0
+    ):
         self._arguments = {**CONNECT_OPTIONS, **connection_arguments(url)}
         self._channel = channel
         self._retry_seconds = retry_seconds
@@ -72,17 +76,12 @@ class NotifyWatcher:
         return self._drain() > 0
 
     def absorb(self) -> None:
-        """Take every change committed so far as seen (the caller is about to read everything
-        anew). One round trip to the server: PostgreSQL sends a session its pending
-        notifications before answering its next query, so nothing committed before this call
-        is reported afterwards."""
+        """Take the changes heard so far as seen (the caller is about to read everything anew).
+        Never blocks either: a commit whose notification is still on its way is reported by a
+        later `changed()`, one reload too many rather than one too few. (A round trip would
+        settle it exactly, but would make the window wait on the network.)"""
         if self._connection is None:
             self._adopt_reconnected()
-            return
-        try:
-            self._connection.execute("SELECT 1")
-        except psycopg.Error:
-            self._lost()
             return
         self._drain()
 
