@@ -149,8 +149,14 @@ class ImportService:
         try:
             with self.store.write(busy_timeout=1) as c:
                 papers = "paper_data" if is_postgres(c) else "papers"
-                for table in (papers, "appearances", "list_items"):
+                # PostgreSQL's full-text index is a GIN index on a table: without statistics,
+                # or with the import's words still in its pending list (read one by one by
+                # every search), the planner reads the whole table for a word instead.
+                words = ("papers_fts",) if is_postgres(c) else ()
+                for table in (papers, "appearances", "list_items", *words):
                     c.exec_driver_sql(f"ANALYZE {table}")
+                if words:
+                    c.exec_driver_sql("SELECT gin_clean_pending_list('ix_papers_fts_document')")
         except Exception as error:  # busy, say: PRAGMA optimize on close refreshes them instead
             log.warning("statistics of %s were not refreshed: %s", self.store.path, error)
 
