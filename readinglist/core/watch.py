@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from readinglist.core.pg_watch import NotifyWatcher
 
 
 class DataVersionWatcher:
@@ -60,21 +63,11 @@ class DataVersionWatcher:
             self._connection = None
 
 
-class _Blind:
-    """A watcher that never sees anything (a library it has no way to follow yet)."""
-
-    def changed(self) -> bool:
-        return False
-
-    def absorb(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def follow(library: Any) -> DataVersionWatcher | _Blind:
-    """The watcher for a library: a file's data version (shared libraries: see pg_watch)."""
+def follow(library: Any) -> DataVersionWatcher | NotifyWatcher:
+    """The watcher for a library: a file's data version, or a shared library's notifications
+    (pg_watch imports psycopg, so only a shared library loads it)."""
     if library.path is None:
-        return _Blind()
+        from readinglist.core.pg_watch import NotifyWatcher
+
+        return NotifyWatcher(library.url)
     return DataVersionWatcher(library.path)
