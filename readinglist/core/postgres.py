@@ -36,6 +36,14 @@ def engine_url(url: str) -> str:
     return url
 
 
+def url_without_password(url: str) -> str:
+    """The URL as it may be remembered or compared: its password (if typed in it) left out."""
+    try:
+        return make_url(url).set(password=None).render_as_string(hide_password=False)
+    except ArgumentError:
+        return url
+
+
 def display_name(url: str) -> str:
     """The library as a person names it: database, server and member, never a password."""
     try:

@@ -11,17 +11,15 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from readinglist.assets import app_icon_pngs
-from readinglist.core.database import resolve_library_path
+from readinglist.core.database import resolve_library
 from readinglist.gui.crash_dialog import install_crash_handler
-from readinglist.gui.help_actions import add_help_actions
-from readinglist.gui.library_open_dialog import open_library
+from readinglist.gui.library_open_dialog import open_library, open_shared_library
 from readinglist.gui.main_window import MainWindow
 from readinglist.gui.settings import Settings
 from readinglist.gui.single_instance import SingleInstanceServer, bring_to_front, hand_off_or_listen
 from readinglist.gui.smoke import run_smoke_test
-from readinglist.gui.welcome import install_welcome
+from readinglist.gui.window_host import WindowHost
 from readinglist.logs import setup_logging
-from readinglist.recovery import ReadOnlyLibrary
 
 
 def _dark_palette() -> QPalette:
@@ -102,7 +100,8 @@ def main(
     files: Sequence[Path] = (),
     smoke_test: bool = False,
 ) -> int:
-    """Open the window on the library (`files`, when given, go to the import preview).
+    """Open the window on the library, a file or a shared library's postgresql:// URL
+    (`files`, when given, go to the import preview).
 
     A second launch on the same library hands its files to the running window and returns 0.
     `smoke_test` shows the window, waits for its first paint and returns (see gui.smoke).
@@ -113,27 +112,28 @@ def main(
     # Ties the window to packaging/linux/readinglist.desktop (Wayland app id, task bar icon).
     QGuiApplication.setDesktopFileName("readinglist")
     crash_handler = install_crash_handler()
-    path = resolve_library_path(library_path)
+    location = resolve_library(library_path)
     instance: SingleInstanceServer | None = None
     if not smoke_test:
-        instance = hand_off_or_listen(path, files)
+        instance = hand_off_or_listen(location, files)
         if instance is None:
             return 0
-    library = open_library(path)
+    library = open_shared_library(location) if isinstance(location, str) else open_library(location)
     if library is None:
+        if instance is not None:
+            instance.close()
+            instance.deleteLater()
+        crash_handler.uninstall()
         return 1
-    window = MainWindow(library, Settings())
-    crash_handler.parent = window
-    read_only = isinstance(library, ReadOnlyLibrary)
-    if library.path is not None:  # a file's folder and first-run welcome; not a server's
-        add_help_actions(window, library.path)
-        install_welcome(window, library.path, read_only)
-    if read_only:
-        window.setWindowTitle(f"{window.windowTitle()} (read-only)")
-        window.statusBar().showMessage("Opened read-only: nothing can be changed or imported")
+    host = WindowHost(Settings(), crash_handler)
+    window = host.show_library(library)
+
+    def hand_files(paths: list[Path]) -> None:
+        if host.window is not None:
+            receive_files(host.window, paths)
 
     if instance is not None:
-        instance.filesReceived.connect(lambda paths: receive_files(window, paths))
+        instance.filesReceived.connect(hand_files)
     try:
         if smoke_test:
             return run_smoke_test(app, window)
@@ -145,5 +145,5 @@ def main(
         if instance is not None:
             instance.close()
             instance.deleteLater()
-        library.close()
+        host.close()
         crash_handler.uninstall()

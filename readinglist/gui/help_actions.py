@@ -33,19 +33,24 @@ def help_menu(window: QMainWindow) -> QMenu:
     return window.menuBar().addMenu("&Help")
 
 
-def add_help_actions(window: QMainWindow, library_path: Path) -> tuple[QAction, QAction]:
-    """Put the two actions at the top of the Help menu; returns them (tests trigger them)."""
+def add_help_actions(window: QMainWindow, library_path: Path | None) -> list[QAction]:
+    """Put Show Library Folder (a file's; a shared library has no folder) and Show Log at the
+    top of the Help menu; returns them (tests trigger them)."""
     menu = help_menu(window)
     first = menu.actions()[0] if menu.actions() else None
-    folder = QAction("Show &Library Folder", window)
-    folder.setStatusTip(f"Open the folder that holds {library_path.name}")
-    folder.setObjectName("showLibraryFolder")
-    folder.triggered.connect(lambda _checked=False: reveal(library_path))
+    actions: list[QAction] = []
+    if library_path is not None:
+        folder = QAction("Show &Library Folder", window)
+        folder.setStatusTip(f"Open the folder that holds {library_path.name}")
+        folder.setObjectName("showLibraryFolder")
+        folder.triggered.connect(lambda _checked=False: reveal(library_path))
+        actions.append(folder)
     log = QAction("Show &Log", window)
     log.setStatusTip("Open the log file, for reporting a problem")
     log.setObjectName("showLog")
     log.triggered.connect(lambda _checked=False: open_log())
-    menu.insertActions(first, [folder, log])  # type: ignore[arg-type]
+    actions.append(log)
+    menu.insertActions(first, actions)  # type: ignore[arg-type]
     if first is not None:
         menu.insertSeparator(first)
-    return folder, log
+    return actions

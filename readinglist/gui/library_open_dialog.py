@@ -195,3 +195,55 @@ def _writable(opener: Callable[[Path], Library]) -> Callable[[Path], Library]:
         return opener(path)
 
     return open_for_writing
+
+
+# ------------------------------------------------------------------ a shared library (a URL)
+AskRetry = Callable[[str], Remedy]
+
+
+def sentence(error: Exception) -> str:
+    """An error's one sentence as a dialog shows it: capitalised, with its full stop."""
+    text = str(error).strip() or type(error).__name__
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def ask_retry_with_dialog(parent: QWidget | None = None, give_up: str = "Quit") -> AskRetry:
+    """Shows the sentence with Retry and `give_up` (Quit at start-up, Cancel in the window)."""
+
+    def ask(text: str) -> Remedy:
+        box = QMessageBox(parent)
+        box.setObjectName("sharedOpenFailure")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("ReadingList: cannot open the shared library")
+        box.setText(text)
+        retry = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
+        quit_button = box.addButton(give_up, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(retry)
+        box.setEscapeButton(quit_button)
+        box.exec()
+        return Remedy.RETRY if box.clickedButton() is retry else Remedy.QUIT
+
+    return ask
+
+
+def open_shared_library(
+    url: str,
+    parent: QWidget | None = None,
+    *,
+    ask: AskRetry | None = None,
+    opener: Callable[[str], Library] = Library,
+) -> Library | None:
+    """Open the shared library at `url`, offering Retry for as long as it fails (the server
+    down, a wrong password, no such database, a role outside the group): one sentence each
+    time, never a traceback. None: the person gave up."""
+    ask = ask or ask_retry_with_dialog(parent)
+    while True:
+        try:
+            library = opener(url)
+            log.info("opened the shared library %s", library.name)
+            return library
+        except LibraryOpenError as error:
+            log.warning("cannot open the shared library: %s", error)
+            if ask(sentence(error)) is not Remedy.RETRY:
+                return None

@@ -26,6 +26,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
+from readinglist.core.postgres import engine_url, url_without_password
+
 log = logging.getLogger(__name__)
 
 PROTOCOL = "readinglist-1"
@@ -33,8 +35,9 @@ REPLY_TIMEOUT_MS = 3000
 _MAX_MESSAGE = 1_000_000
 
 
-def server_name(library_path: Path) -> str:
-    """A short, stable name for the library's local server (a socket file on Unix)."""
+def server_name(library_path: Path | str) -> str:
+    """A short, stable name for the library's local server (a socket file on Unix): a file's
+    resolved path, or a shared library's URL (a second launch on the same URL hands over too)."""
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
@@ -43,7 +46,9 @@ def server_name(library_path: Path) -> str:
     return f"readinglist-{hashlib.sha256(key).hexdigest()[:16]}"
 
 
-def _canonical(path: Path) -> str:
+def _canonical(path: Path | str) -> str:
+    if isinstance(path, str):  # a postgresql:// URL: the same member on the same database
+        return url_without_password(engine_url(path))
     resolved = os.path.abspath(os.path.expanduser(path))
     with contextlib.suppress(OSError):
         resolved = str(Path(resolved).resolve())
@@ -185,7 +190,7 @@ def _accepts_connections(name: str) -> bool:
 
 
 def hand_off_or_listen(
-    library_path: Path, files: Sequence[Path | str], parent: QObject | None = None
+    library_path: Path | str, files: Sequence[Path | str], parent: QObject | None = None
 ) -> SingleInstanceServer | None:
     """At start-up: None when a running window took `files` (this launch should exit), else a
     listening server for this window (connect its `filesReceived`)."""
