@@ -324,12 +324,17 @@ class NotesCommand(LibraryCommand):
         self.old = old
         self.new = new
         self.saved_at = time.monotonic()
+        # A choice made over someone else's notes is a step of its own: merged with the
+        # typing before it, its undo would put back what preceded theirs.
+        self.merges = True
 
     def id(self) -> int:
         return _NOTES_ID
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, NotesCommand) or other.paper_id != self.paper_id:
+            return False
+        if not (self.merges and other.merges):
             return False
         if other.saved_at - self.saved_at > NOTES_MERGE_SECONDS:
             return False

@@ -11,12 +11,12 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QUrl
-from PySide6.QtGui import QDesktopServices, QUndoStack
+from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from readinglist.core.errors import ImportCancelled, UserError
-from readinglist.core.records import ReadingStatus
+from readinglist.core.errors import ImportCancelled, StaleEdit, UserError
+from readinglist.core.records import PaperRecord, ReadingStatus
 from readinglist.gui.commands import (
     AddTagCommand,
     Change,
@@ -32,6 +32,7 @@ from readinglist.gui.commands import (
     SetStatusCommand,
     SetTagsCommand,
 )
+from readinglist.gui.dialogs.stale_notes import StaleNotesDialog, StaleNotesResult
 from readinglist.gui.worker import Cancelled, Progress, Task, wait_for_background_work
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class EditController(QObject):
         self._running: Task | None = None
         self._current: tuple[LibraryCommand, str] | None = None
         self._closing = False
+        self.stale_dialog: StaleNotesDialog | None = None  # notes refused: the choice asked
         pane = window.pane
         pane.status_chosen.connect(self._pane_status)
         pane.rating_chosen.connect(self._pane_rating)
@@ -150,10 +152,42 @@ class EditController(QObject):
             self.window.notify(*change)
 
     def _failed(self, error: Exception) -> None:
+        command, op = self._current or (None, "")
+        if isinstance(error, StaleEdit) and isinstance(command, NotesCommand):
+            self._notes_refused(command, command.old if op == "undo" else command.new, error)
+            return
         if isinstance(error, UserError):
             self.window.show_message("Cannot do that", str(error))
         else:
             self.window.show_message("The change failed", f"{error}")
+
+    def _notes_refused(self, command: NotesCommand, yours: str, error: StaleEdit) -> None:
+        """Someone changed the notes since this edit began: both texts, and the choice."""
+        theirs = error.current if isinstance(error.current, PaperRecord) else None
+        if theirs is None:
+            self.window.show_message("Cannot do that", str(error))
+            return
+        dialog = StaleNotesDialog(theirs.title, theirs.notes, yours, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.stale_dialog = dialog
+        dialog.finished.connect(lambda _code: self._notes_chosen(theirs, dialog.result_choice()))
+        dialog.open()
+
+    def _notes_chosen(self, theirs: PaperRecord, chosen: StaleNotesResult) -> None:
+        self.stale_dialog = None
+        if chosen.clipboard is not None:
+            QGuiApplication.clipboard().setText(chosen.clipboard)
+            self.window.statusBar().showMessage(
+                "Their notes are kept; yours are on the clipboard", 8000
+            )
+        if chosen.notes == theirs.notes:
+            self.window.notify([theirs.id], False)  # the pane shows theirs
+            return
+        command = NotesCommand(
+            self.library, self.window.notify, theirs.id, theirs.notes, chosen.notes
+        )
+        command.merges = False
+        self.run(command)
 
     def _cancelled(self) -> None:
         self.window.statusBar().showMessage("Cancelled; nothing was changed.", 6000)
