@@ -300,7 +300,12 @@ def main() -> int:
     from readinglist.core.library import Library
     from readinglist.gui.app import create_app
     from readinglist.gui.main_window import MainWindow
-    from readinglist.gui.models.paper_table import COLUMN_COUNT, HEADERS, PaperTableModel
+    from readinglist.gui.models.paper_table import (
+        COLUMN_COUNT,
+        HEADERS,
+        SORTABLE_COLUMNS,
+        PaperTableModel,
+    )
     from readinglist.gui.settings import Settings
     from readinglist.gui.worker import run_until
 
@@ -372,7 +377,7 @@ def main() -> int:
     # --- sorting by each column, both directions
     sorts: dict[str, float] = {}
     sorts_complete: dict[str, float] = {}
-    for column in range(COLUMN_COUNT):
+    for column in range(SORTABLE_COLUMNS):
         for order in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder):
             key = f"{HEADERS[column]} {'desc' if order == Qt.SortOrder.DescendingOrder else 'asc'}"
             shown, whole = [], []

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -33,15 +33,17 @@ from PySide6.QtWidgets import (
 
 from readinglist.core.errors import QueryError
 from readinglist.core.library import Library
+from readinglist.core.records import PaperRecord
 from readinglist.gui.controllers.completing import CompletionController
 from readinglist.gui.controllers.editing import EditController
 from readinglist.gui.controllers.exporting import ExportController
 from readinglist.gui.controllers.following import LibraryFollower
 from readinglist.gui.controllers.importing import ImportController
 from readinglist.gui.controllers.menus import WindowMenus
+from readinglist.gui.controllers.opening import OpenController
 from readinglist.gui.controllers.related import RelatedController
 from readinglist.gui.dialogs.about import AboutDialog
-from readinglist.gui.models.paper_table import COLUMN_COUNT, PaperTableModel
+from readinglist.gui.models.paper_table import COLUMN_COUNT, SORTABLE_COLUMNS, PaperTableModel
 from readinglist.gui.models.sidebar import KEY_ROLE, NAME, SidebarCounts, SidebarModel
 from readinglist.gui.settings import Settings
 from readinglist.gui.widgets.drop_overlay import DropOverlay
@@ -59,6 +61,10 @@ SHARED_VALUES_LIMIT = 500
 
 
 class MainWindow(QMainWindow):
+    # File ▸ Open Shared Library… / Open Library File…: a URL (str) or a file's Path to show
+    # in place of this window's library (see WindowHost, which does it).
+    library_requested = Signal(object)
+
     def __init__(self, library: Library, settings: Settings | None = None) -> None:
         super().__init__()
         self.library = library
@@ -77,7 +83,8 @@ class MainWindow(QMainWindow):
         # drop (each file is its own source; the library alone knows only the latest one).
         self.new_scope: str | None = None
 
-        self.setWindowTitle(f"ReadingList — {library.name}")
+        shared = " — shared library" if library.shared else ""
+        self.setWindowTitle(f"ReadingList — {library.name}{shared}")
         self.setAcceptDrops(True)
         self.resize(1280, 800)
 
@@ -125,6 +132,7 @@ class MainWindow(QMainWindow):
         self.exporter = ExportController(self)
         self.editor = EditController(self)
         self.related = RelatedController(self)
+        self.opener = OpenController(self)  # File ▸ Open Shared Library… / Library File…
         self.menus = WindowMenus(self)
         self.completion = CompletionController(self)  # Paper ▸ Complete from arXiv…
         self.follower = LibraryFollower(self)
@@ -140,6 +148,8 @@ class MainWindow(QMainWindow):
         self.model.loaded.connect(self._restore_selection)
         self.sidebar.selectionModel().currentChanged.connect(self._sidebar_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        if library.shared:
+            self.pane.paper_shown.connect(self._read_pane_readers)
 
         if library.read_only:
             self._enter_read_only()
@@ -220,7 +230,9 @@ class MainWindow(QMainWindow):
             if counts.pane is None:
                 self.pane.show_paper(None)  # deleted elsewhere
             elif counts.pane != record:
-                self.pane.refresh(counts.pane)
+                self.pane.refresh(counts.pane)  # and reads its readers again
+            elif self.library.shared:
+                self._read_pane_readers(record)  # another member may have read it
         self._show_sidebar(counts)
         self._show_count(self.model.rowCount(), self.model.complete)
         self._show_table_or_empty(new_search=False)
@@ -330,6 +342,25 @@ class MainWindow(QMainWindow):
             ids = self.table.selected_ids()
             current = ids[0] if ids else None
         self.pane.show_paper(self.library.get(current) if current is not None else None)
+
+    def _read_pane_readers(self, record: PaperRecord | None) -> None:
+        """A shared library: who in the group read the paper shown, read in the background."""
+        if record is None:
+            self.pane.show_readers(None, None)
+            return
+        library, paper_id = self.library, record.id
+
+        def job(_progress: object, _cancelled: object) -> tuple[int, list[str]]:
+            return paper_id, library.readers([paper_id]).get(paper_id, [])
+
+        task = Task(job)
+        task.succeeded.connect(self._pane_readers_read)
+        task.finished.connect(self._task_finished)
+        self._tasks.add(task)
+        task.start()
+
+    def _pane_readers_read(self, result: tuple[int, list[str]]) -> None:
+        self.pane.show_readers(*result)
 
     def select_ids(self, ids: Sequence[int], *, scroll: bool = True) -> None:
         if not self.model.complete:
@@ -453,7 +484,9 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         if s.header_state is not None:
             header.restoreState(s.header_state)
-        column = s.sort_column if 0 <= s.sort_column < COLUMN_COUNT else self.model.sort_column
+        self.table.show_readers_column(self.library.shared)
+        sortable = 0 <= s.sort_column < SORTABLE_COLUMNS
+        column = s.sort_column if sortable else self.model.sort_column
         self.model.sort_column = column
         self.model.sort_descending = s.sort_descending
         order = Qt.SortOrder.DescendingOrder if s.sort_descending else Qt.SortOrder.AscendingOrder

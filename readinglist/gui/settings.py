@@ -119,6 +119,19 @@ class Settings:
         self._store.setValue("filter/query", value)
 
     @property
+    def recent_shared_libraries(self) -> list[str]:
+        """postgresql:// URLs opened lately, newest first, never with a password."""
+        value = self._store.value("shared/recent")
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else [value]
+        return [str(v) for v in items if isinstance(v, str) and v]
+
+    @recent_shared_libraries.setter
+    def recent_shared_libraries(self, value: list[str]) -> None:
+        self._store.setValue("shared/recent", list(value))
+
+    @property
     def network_allowed(self) -> bool:
         """Whether Paper ▸ Complete from arXiv… may use the network (nothing else does)."""
         return bool(self._int("network/allowed", 1))

@@ -62,6 +62,21 @@ class WindowMenus(QObject):
         window = self.window
         importer, exporter, editor = window.importer, window.exporter, window.editor
         std = QKeySequence.StandardKey
+        opener = window.opener
+        self.open_shared_action = self._action(
+            "Open &Shared Library…",
+            opener.open_shared,
+            "mdi6.database-outline",
+            None,
+            "Open a reading group's library on a PostgreSQL server",
+        )
+        self.open_file_action = self._action(
+            "Open Library &File…",
+            opener.open_file,
+            "mdi6.folder-open-outline",
+            None,
+            "Open another library file, or start a new one",
+        )
         self.import_action = self._action(
             "&Import…",
             importer.import_dialog,
@@ -204,6 +219,9 @@ class WindowMenus(QObject):
         window = self.window
         bar = window.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.open_shared_action)
+        file_menu.addAction(self.open_file_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.paste_action)
         file_menu.addSeparator()

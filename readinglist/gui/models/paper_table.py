@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont
@@ -50,7 +51,9 @@ STATUS = 6
 RATING = 7
 TAGS = 8
 ADDED = 9
-COLUMN_COUNT = 10
+READ_BY = 10  # who in the group has read it: shared libraries only, filled in the background
+COLUMN_COUNT = 11
+SORTABLE_COLUMNS = 10  # the columns before READ_BY
 
 HEADERS = (
     "Title",
@@ -63,6 +66,7 @@ HEADERS = (
     "Rating",
     "Tags",
     "Added",
+    "Read by",
 )
 # The core's sort field for each column (see core/search.py SORT_COLUMNS).
 SORT_FIELDS = (
@@ -76,6 +80,7 @@ SORT_FIELDS = (
     "rating",
     "tags",
     "added",
+    "",  # READ_BY: not sortable
 )
 _NUMERIC = {COMMENTS, UPVOTES}
 
@@ -172,6 +177,9 @@ def _list_ids(library: Library, parsed: Query, list_name: str, scope_sql: str | 
     return [paper_id for paper_id in order if paper_id in matched]
 
 
+_Readers = tuple[int, list[int], dict[int, list[str]]]  # generation, papers asked, readers
+
+
 def _fetch_rows(library: Library, ids: Sequence[int]) -> list[_Row]:
     return [_row(record) for record in library.get_many(ids, relations=False)]
 
@@ -208,6 +216,13 @@ class PaperTableModel(QAbstractTableModel):
         self._bold = QFont()
         self._bold.setBold(True)
         self._row_of: dict[int, int] | None = None  # paper id -> row, built when first asked
+        # A shared library's "Read by" cells: members by paper, read in the background for
+        # the rows painted (a paper asked for is in _readers_wanted until its answer lands).
+        self._readers: dict[int, str] = {}
+        self._readers_wanted: set[int] = set()
+        self._readers_asked: set[int] = set()
+        self._readers_generation = 0  # a change elsewhere drops answers read before it
+        self._reader_tasks: set[Task] = set()
 
     # ---------------------------------------------------------------- searching
     @property
@@ -270,6 +285,11 @@ class PaperTableModel(QAbstractTableModel):
         across the reset (`resetting_for_refresh`)."""
         for paper_id in changed or ():
             self._rows.pop(paper_id, None)
+            self._readers.pop(paper_id, None)
+        if changed is None:
+            self._readers.clear()  # another member may have read anything meanwhile
+            self._readers_asked.clear()
+            self._readers_generation += 1
         parsed = parse_query(self._query)
         self._generation += 1
         self._complete = False
@@ -283,7 +303,7 @@ class PaperTableModel(QAbstractTableModel):
         self._start(search, "refresh", None if changed is None else tuple(changed))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < COLUMN_COUNT:
+        if not 0 <= column < SORTABLE_COLUMNS:
             return
         self.sort_column = column
         self.sort_descending = order == Qt.SortOrder.DescendingOrder
@@ -433,6 +453,7 @@ class PaperTableModel(QAbstractTableModel):
         """Drop cached rows of papers that changed and repaint them."""
         for paper_id in ids:
             self._rows.pop(paper_id, None)
+            self._readers.pop(paper_id, None)
         rows = self.rows_of(ids)
         if rows:
             # One signal for the span: the view repaints what it shows of it (30,000 signals,
@@ -467,6 +488,8 @@ class PaperTableModel(QAbstractTableModel):
             return _ALIGN_RIGHT if index.column() in _NUMERIC else _ALIGN_LEFT
         if role == _PAPER_ID:
             return self._ids[row]
+        if index.column() == READ_BY and role in (_DISPLAY, _TOOLTIP):
+            return self._readers_of(self._ids[row])
         if role not in (_DISPLAY, _FONT, _TOOLTIP, _RECORD):
             return None
         cached = self._row(row)
@@ -486,6 +509,58 @@ class PaperTableModel(QAbstractTableModel):
         if column == PUBLISHED and cached.record.published is not None:
             return published_long(cached.record)
         return None
+
+    # ---------------------------------------------------------------- who has read them
+    def _readers_of(self, paper_id: int) -> str:
+        found = self._readers.get(paper_id)
+        if found is not None:
+            return found
+        if self.library.shared and paper_id not in self._readers_asked:
+            if not self._readers_wanted:
+                QTimer.singleShot(0, self._read_readers)  # once per paint, for all its rows
+            self._readers_wanted.add(paper_id)
+        return ""
+
+    def _read_readers(self) -> None:
+        wanted = sorted(self._readers_wanted)
+        self._readers_wanted.clear()
+        if not wanted:
+            return
+        self._readers_asked.update(wanted)
+        library, generation = self.library, self._readers_generation
+
+        def job(_progress: object, _cancelled: object) -> _Readers:
+            return generation, wanted, library.readers(wanted)
+
+        task = Task(job)
+        task.succeeded.connect(self._readers_read)
+        task.failed.connect(self._readers_failed)
+        task.finished.connect(self._reader_task_finished)
+        self._reader_tasks.add(task)
+        task.start()
+
+    def _reader_task_finished(self) -> None:
+        self._reader_tasks.discard(self.sender())
+
+    @property
+    def readers_pending(self) -> bool:
+        """Whether "Read by" cells asked for are still being read."""
+        return bool(self._readers_wanted or self._reader_tasks)
+
+    def _readers_read(self, result: _Readers) -> None:
+        generation, asked, found = result
+        if generation != self._readers_generation:
+            return  # read before a change elsewhere: asked again when painted
+        self._readers_asked.difference_update(asked)
+        for paper_id in asked:
+            self._readers[paper_id] = ", ".join(found.get(paper_id, []))
+        rows = self.rows_of(asked)
+        if rows:
+            self.dataChanged.emit(self.index(rows[0], READ_BY), self.index(rows[-1], READ_BY))
+
+    def _readers_failed(self, error: Exception) -> None:
+        print(f"readinglist: reading who has read failed ({error!r})", file=sys.stderr)
+        self._readers_asked.clear()  # asked again on the next paint
 
     # ---------------------------------------------------------------- dragging papers
     def mimeTypes(self) -> list[str]:
@@ -510,6 +585,8 @@ class PaperTableModel(QAbstractTableModel):
 
 
 def _display(record: PaperRecord, column: int) -> str | int:
+    if column == READ_BY:
+        return ""  # from PaperTableModel's readers, read apart from the row
     if column == TITLE:
         return latex_to_text(record.title)
     if column == PUBLISHED:

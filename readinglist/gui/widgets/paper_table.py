@@ -28,6 +28,8 @@ from readinglist.gui.models.paper_table import (
     HEADERS,
     PAPER_ID_ROLE,
     PAPER_IDS_MIME,
+    READ_BY,
+    SORTABLE_COLUMNS,
     TITLE,
     PaperTableModel,
     paper_ids_from_mime,
@@ -177,6 +179,26 @@ class PaperTableView(QTableView):
         self.horizontalHeader().setModel(titles)
         for column, width in _DEFAULT_WIDTHS.items():
             self.setColumnWidth(column, width)
+        self.horizontalHeader().sortIndicatorChanged.connect(self._keep_sortable)
+        self.show_readers_column(model.library.shared)
+
+    def show_readers_column(self, shown: bool) -> None:
+        """ "Read by" is a shared library's: a file has one reader, the status says it all."""
+        self.setColumnHidden(READ_BY, not shown)
+
+    def _keep_sortable(self, column: int, _order: Qt.SortOrder) -> None:
+        # "Read by" does not sort: a click on it leaves the indicator where the sort is.
+        if column >= SORTABLE_COLUMNS:
+            model = self.paper_model()
+            order = (
+                Qt.SortOrder.DescendingOrder
+                if model.sort_descending
+                else Qt.SortOrder.AscendingOrder
+            )
+            header = self.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(model.sort_column, order)
+            header.blockSignals(False)
 
     def paper_model(self) -> PaperTableModel:
         model = self.model()
@@ -204,7 +226,8 @@ class PaperTableView(QTableView):
     def _header_menu(self, position: QPoint) -> None:
         header = self.horizontalHeader()
         menu = QMenu(self)
-        for column in range(COLUMN_COUNT):
+        shared = self.paper_model().library.shared
+        for column in range(COLUMN_COUNT if shared else SORTABLE_COLUMNS):
             action = menu.addAction(HEADERS[column])
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(column))

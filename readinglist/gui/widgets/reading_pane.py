@@ -152,6 +152,14 @@ class ReadingPane(QWidget):
         form.addRow("Status:", status_row)
         form.addRow("Rating:", self.rating)
         form.addRow("Tags:", self.tags)
+        # Who in the group has read the paper (a shared library; see show_readers).
+        self.readers_label = QLabel()
+        self.readers_label.setObjectName("readersLabel")
+        self.readers_label.setWordWrap(True)
+        self.readers_label.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow("Read by:", self.readers_label)
+        self._form = form
+        form.setRowVisible(self.readers_label, False)
         editor = QWidget()
         editor_layout = QVBoxLayout(editor)
         editor_layout.setContentsMargins(0, 0, 0, 0)
@@ -237,6 +245,8 @@ class ReadingPane(QWidget):
         """Show `record` (None: nothing selected), saving pending notes of the previous one."""
         self.save_notes()
         same_paper = record is not None and self.record is not None and self.record.id == record.id
+        if not same_paper:
+            self.readers_label.setText("…")  # until the new paper's readers are read
         self.record = record
         self.selected_ids = []
         self._common_rating = None
@@ -265,6 +275,15 @@ class ReadingPane(QWidget):
             self._loading = False
             self.set_sources_text("")
             self.paper_shown.emit(record)
+
+    def show_readers(self, paper_id: int | None, members: Sequence[str] | None) -> None:
+        """Who in the group has read the paper shown (None: not a shared library's, or not
+        known yet); the answer for a paper no longer shown is dropped."""
+        if paper_id is not None and (self.record is None or self.record.id != paper_id):
+            return
+        self._form.setRowVisible(self.readers_label, members is not None)
+        if members is not None:
+            self.readers_label.setText(", ".join(members) if members else "nobody yet")
 
     def set_sources_text(self, text: str) -> None:
         self.sources_label.setText(text)
