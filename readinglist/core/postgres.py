@@ -21,6 +21,7 @@ from readinglist.core.postgres_schema import APPLICATION, PG_MIGRATIONS, PG_SCHE
 # lock, as SQLite's is), one by whoever creates or upgrades the schema.
 WRITE_LOCK = 0x52444C53  # "RDLS"
 SCHEMA_LOCK = 0x52444C54
+CONNECT_TIMEOUT = 10  # seconds
 _SCHEMES = ("postgresql:", "postgres:", "postgresql+psycopg:")
 
 
@@ -76,16 +77,45 @@ def describe_postgres_error(name: str, error: BaseException, busy_timeout: float
     return None
 
 
+def _connect_reason(url: str, message: str) -> str:
+    """libpq's connection failure in a member's words (it gives no SQLSTATE for these)."""
+    first = message.strip().splitlines()[0] if message.strip() else "the connection failed"
+    try:
+        parsed = make_url(engine_url(url))
+    except ArgumentError:
+        return first
+    host = parsed.host or "the local socket"
+    server = f"{host}:{parsed.port}" if parsed.host and parsed.port else host
+    member, database = parsed.username or "you", parsed.database or "?"
+    said = first.split("FATAL:", 1)[-1].strip() if "FATAL:" in first else first
+    reasons = (
+        ("database", "does not exist", f"the server {server} has no database {database}"),
+        ("role", "does not exist", f"the server {server} has no member (role) {member}"),
+        ("password authentication failed", "", f"the server {server} refused {member}'s password"),
+        ("no password supplied", "", f"the server {server} asks {member} for a password"),
+        ("permission denied for database", "", f"{member} is not in the group of {database}"),
+        ("Connection refused", "", f"no PostgreSQL server answers at {server}"),
+        ("timeout expired", "", f"the server {server} did not answer in {CONNECT_TIMEOUT} s"),
+        ("could not translate host name", "", f"there is no server called {host}"),
+    )
+    for first_part, second_part, reason in reasons:
+        if first_part in said and second_part in said:
+            return reason
+    return first
+
+
 def _connect_error(url: str, error: BaseException) -> LibraryOpenError:
     original = error.orig if isinstance(error, DBAPIError) else error
-    first = str(original).strip().splitlines()[0] if str(original).strip() else repr(original)
-    return LibraryOpenError(f"cannot open the shared library {display_name(url)}: {first}")
+    reason = _connect_reason(url, str(original)) if str(original).strip() else repr(original)
+    return LibraryOpenError(f"cannot open the shared library {display_name(url)}: {reason}")
 
 
 def open_postgres_engine(url: str) -> Engine:
     """An engine for the library at `url`, its schema created or brought up to date."""
     try:
-        engine = create_engine(engine_url(url), pool_pre_ping=True)
+        # A server that does not answer is said so in seconds, not after TCP's two minutes.
+        timeout = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
+        engine = create_engine(engine_url(url), pool_pre_ping=True, connect_args=timeout)
     except (ArgumentError, ImportError) as error:
         if isinstance(error, ImportError):
             return _missing_driver()

@@ -14,20 +14,25 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
+from readinglist.core.errors import UserError
 from readinglist.core.library import Library
+from readinglist.core.postgres import display_name
 from readinglist.gui.crash_dialog import CrashHandler
+from readinglist.gui.dialogs.open_shared import remember
 from readinglist.gui.help_actions import add_help_actions
 from readinglist.gui.library_open_dialog import (
+    AskRetry,
     ask_retry_with_dialog,
     open_library,
-    open_shared_library,
+    sentence,
 )
 from readinglist.gui.main_window import MainWindow
 from readinglist.gui.settings import Settings
 from readinglist.gui.welcome import install_welcome
-from readinglist.recovery import ReadOnlyLibrary
+from readinglist.gui.worker import Task
+from readinglist.recovery import ReadOnlyLibrary, Remedy
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +41,20 @@ Opener = Callable[[Path | str], Library | None]
 
 
 class WindowHost(QObject):
+    switched = Signal()  # another library's window is shown
+
     def __init__(
         self,
         settings: Settings,
         crash_handler: CrashHandler | None = None,
         opener: Opener | None = None,
+        ask: AskRetry | None = None,
     ) -> None:
         super().__init__()
+        self._ask = ask  # Retry or Cancel, when a shared library cannot be opened
+        self._tasks: set[Task] = set()
+        self._closed = False
+        self.connecting = False  # a shared library is being connected to
         self.settings = settings
         self.crash_handler = crash_handler
         self.window: MainWindow | None = None
@@ -51,6 +63,9 @@ class WindowHost(QObject):
 
     def show_library(self, library: Library) -> MainWindow:
         """Build the window on `library` (not yet shown)."""
+        if library.url is not None:  # offered first by File ▸ Open Shared Library…
+            recent = self.settings.recent_shared_libraries
+            self.settings.recent_shared_libraries = remember(recent, library.url)
         window = MainWindow(library, self.settings)
         read_only = isinstance(library, ReadOnlyLibrary)
         add_help_actions(window, library.path)
@@ -65,22 +80,56 @@ class WindowHost(QObject):
         self.window, self.library = window, library
         return window
 
-    def _open(self, location: Path | str) -> Library | None:
+    def switch(self, location: Path | str) -> None:
+        """Show the library at `location` in place of the current one. A shared library is
+        connected to in the background (the window keeps answering while a far server is
+        slow); a failure asks Retry or Cancel, and Cancel leaves the window as it was."""
         if self._opener is not None:
-            return self._opener(location)
-        parent = self.window
-        if isinstance(location, str):
-            return open_shared_library(
-                location, parent, ask=ask_retry_with_dialog(parent, "Cancel")
-            )
-        return open_library(location, parent)
+            self._opened(self._opener(location))
+        elif isinstance(location, str):
+            self._connect(location)
+        else:
+            self._opened(open_library(location, self.window))
 
-    def switch(self, location: Path | str) -> bool:
-        """Show the library at `location` in place of the current one; False (the current
-        window stays as it was) when it could not be opened or the person gave up."""
-        library = self._open(location)
+    def _connect(self, url: str) -> None:
+        window = self.window
+        if window is not None:
+            window.statusBar().showMessage(f"Connecting to {display_name(url)}…")
+
+        def job(_progress: object, _cancelled: object) -> Library:
+            return Library(url)
+
+        task = Task(job)
+        task.succeeded.connect(self._connected)
+        task.failed.connect(lambda error: self._connect_failed(url, error))
+        task.finished.connect(lambda: self._tasks.discard(task))
+        self._tasks.add(task)
+        self.connecting = True
+        task.start()
+
+    def _connected(self, library: Library) -> None:
+        self.connecting = False
+        if self._closed:  # the window went while the server answered
+            library.close()
+            return
+        self._opened(library)
+
+    def _connect_failed(self, url: str, error: Exception) -> None:
+        self.connecting = False
+        if self.window is not None:
+            self.window.statusBar().clearMessage()
+        if self._closed:
+            return
+        if not isinstance(error, UserError):
+            raise error  # a bug: the crash dialog's
+        ask = self._ask or ask_retry_with_dialog(self.window, "Cancel")
+        if ask(sentence(error)) is Remedy.RETRY:
+            self._connect(url)
+
+    def _opened(self, library: Library | None) -> None:
+        """Replace the window by one on `library` (None: it was not opened, nothing changes)."""
         if library is None:
-            return False
+            return
         old_window, old_library = self.window, self.library
         if old_window is not None:
             old_window.save_session()
@@ -97,10 +146,11 @@ class WindowHost(QObject):
         if old_library is not None and old_library is not library:
             old_library.close()
         log.info("now showing %s", library.name)
-        return True
+        self.switched.emit()
 
     def close(self) -> None:
         """At exit: the window's library closes (the window closed already)."""
+        self._closed = True
         if self.library is not None:
             self.library.close()
             self.library = None

@@ -177,7 +177,8 @@ def test_the_menu_opens_a_shared_library_in_place_of_the_file(
     dialog.database.setText(chosen.database)
     dialog.member.setText(chosen.member)
     dialog.password.setText("typed-not-kept")
-    dialog.accept()
+    with qtbot.waitSignal(host.switched, timeout=10000):
+        dialog.accept()  # connects in the background
     window = host.window
     assert window is not None and window is not first
     qtbot.addWidget(window)
@@ -193,6 +194,29 @@ def test_the_menu_opens_a_shared_library_in_place_of_the_file(
         wait_until_idle(qtbot, window)
         window.close()
         host.close()
+
+
+def test_a_shared_library_that_fails_leaves_the_window_as_it_was(
+    qtbot: QtBot, make_window: WindowFactory, library: Library, settings_path: Path
+) -> None:
+    said: list[str] = []
+
+    def cancel(text: str) -> Remedy:
+        said.append(text)
+        return Remedy.QUIT
+
+    host = WindowHost(Settings(settings_path), ask=cancel)
+    first = host.show_library(library)
+    qtbot.addWidget(first)
+    first.show()
+    host.switch("postgresql://member@127.0.0.1:1/library")
+    qtbot.waitUntil(lambda: not host.connecting and bool(said), timeout=10000)
+    assert host.window is first and first.isVisible() and host.library is library
+    assert said == [
+        "Cannot open the shared library library (member@127.0.0.1): "
+        "no PostgreSQL server answers at 127.0.0.1:1."
+    ]
+    assert Settings(settings_path).recent_shared_libraries == []
 
 
 @pytest.mark.parametrize("case", ["no server", "no such database", "not in the group"])
@@ -215,6 +239,13 @@ def test_a_library_that_cannot_be_opened_is_one_sentence(
     text = said[0]
     assert "\n" not in text and "Traceback" not in text and text.endswith(".")
     assert text.startswith("Cannot open the shared library")
+    assert text.endswith(
+        {
+            "no server": "no PostgreSQL server answers at 127.0.0.1:1.",
+            "no such database": "has no database no_such_library.",
+            "not in the group": "eve is not in the group of " + pg_url.rsplit("/", 1)[1] + ".",
+        }[case]
+    ), text
 
 
 def test_the_failure_dialog_offers_retry_and_quit(qtbot: QtBot) -> None:

@@ -8,11 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 
-from readinglist.gui.dialogs.open_shared import (
-    OpenSharedLibraryDialog,
-    SharedLibraryChoice,
-    remember,
-)
+from readinglist.gui.dialogs.open_shared import OpenSharedLibraryDialog, SharedLibraryChoice
 from readinglist.gui.file_dialogs import save_file_name
 
 if TYPE_CHECKING:
@@ -35,8 +31,7 @@ class OpenController(QObject):
         dialog.open()
 
     def shared_chosen(self, choice: SharedLibraryChoice) -> None:
-        settings = self.window.settings
-        settings.recent_shared_libraries = remember(settings.recent_shared_libraries, choice)
+        # Remembered once open (WindowHost): a URL that failed is not offered again.
         self.window.library_requested.emit(choice.url)
 
     def open_file(self) -> None:

@@ -165,7 +165,9 @@ class OpenSharedLibraryDialog(QDialog):
         )
 
 
-def remember(recent: list[str], choice: SharedLibraryChoice) -> list[str]:
-    """The recent URLs with `choice` first (no password, no repeats, at most RECENT_LIMIT)."""
-    url = choice.remembered_url
+def remember(recent: list[str], opened: str) -> list[str]:
+    """The recent URLs with the one `opened` first (no password, no repeats, at most
+    RECENT_LIMIT)."""
+    chosen = SharedLibraryChoice.from_url(opened)
+    url = chosen.remembered_url if chosen is not None else url_without_password(opened)
     return [url, *(u for u in recent if url_without_password(u) != url)][:RECENT_LIMIT]

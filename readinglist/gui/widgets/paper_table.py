@@ -185,6 +185,10 @@ class PaperTableView(QTableView):
     def show_readers_column(self, shown: bool) -> None:
         """ "Read by" is a shared library's: a file has one reader, the status says it all."""
         self.setColumnHidden(READ_BY, not shown)
+        header = self.horizontalHeader()
+        if shown and header.visualIndex(READ_BY) == READ_BY:  # where it was added: last
+            # Beside the title, where a narrow table still shows it (a group's first question).
+            header.moveSection(READ_BY, header.visualIndex(TITLE) + 1)
 
     def _keep_sortable(self, column: int, _order: Qt.SortOrder) -> None:
         # "Read by" does not sort: a click on it leaves the indicator where the sort is.
