@@ -209,7 +209,17 @@ class MainWindow(QMainWindow):
         task.finished.connect(self._task_finished)
         self._tasks.add(task)
         task.start()
-        self.model.refresh(changed)
+        self.model.refresh(changed, shown=self._ids_on_screen())
+
+    def _ids_on_screen(self) -> list[int]:
+        """The papers the table shows now (read again with a refresh, not when painted)."""
+        count = self.model.rowCount()
+        if not count or not self.table.isVisible():
+            return []
+        first = max(0, self.table.rowAt(0))
+        last = self.table.rowAt(self.table.viewport().height() - 1)
+        last = count - 1 if last < 0 else last
+        return [self.model.paper_id(row) for row in range(first, min(last, first + 200) + 1)]
 
     @property
     def settled(self) -> bool:

@@ -4,8 +4,14 @@ has read each paper, and says in one sentence why a library cannot be opened."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import threading
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -261,3 +267,61 @@ def test_the_failure_dialog_offers_retry_and_quit(qtbot: QtBot) -> None:
     QTimer.singleShot(0, press_quit)
     assert ask_retry_with_dialog()("Cannot open the shared library x: it is down.") is Remedy.QUIT
     assert shown == ["Cannot open the shared library x: it is down."]
+
+
+def test_the_command_line_opens_the_window_on_a_url(
+    shared: Library, pg_url: str, tmp_path: Path
+) -> None:
+    """`readinglist --library postgresql://...` in a process of its own, as a member runs it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "readinglist.cli", "--library", pg_url, "--smoke-test"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "READINGLIST_LOG_DIR": str(tmp_path / "logs"),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_another_members_change_is_read_in_the_background(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    shared: Library,
+    bob: Library,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From the notification to the repainted table and pane, the GUI thread asks the server
+    nothing: every read runs in the worker (a far server never freezes the window)."""
+    window: MainWindow = make_window(shared)
+    chosen = window.model.ids[3]
+    window.select_ids([chosen])
+    wait_until_idle(qtbot, window)
+    qtbot.waitUntil(lambda: not window.model.readers_pending)
+    on_gui_thread: list[str] = []
+    read = shared.store.read
+
+    def watched_read() -> Any:
+        if threading.current_thread() is threading.main_thread():
+            on_gui_thread.append("".join(traceback.format_stack(limit=14)))
+        return read()
+
+    monkeypatch.setattr(shared.store, "read", watched_read)
+    bob.add_tags([chosen], ["from-bob"])
+    bob.set_status([chosen], ReadingStatus.READ)
+    row = window.model.rows_of([chosen])[0]
+    qtbot.waitUntil(
+        lambda: (
+            "from-bob" in str(window.model.index(row, TAGS).data())
+            and window.model.index(row, READ_BY).data() == "bob"
+            and window.pane.readers_label.text() == "bob"
+        ),
+        timeout=WITHIN,
+    )
+    window.table.viewport().repaint()  # the screen's rows: from what the refresh read
+    assert on_gui_thread == [], "\n\n".join(on_gui_thread)

@@ -107,6 +107,7 @@ class CompletionController(QObject):
         self.cancel_button.clicked.connect(self.cancel)
         window.statusBar().addPermanentWidget(self.progress)
         window.statusBar().addPermanentWidget(self.cancel_button)
+        self._source_reads: set[Task] = set()
         window.pane.paper_shown.connect(self._show_sources)
 
     def _paper_menu(self) -> QMenu | None:
@@ -228,5 +229,23 @@ class CompletionController(QObject):
 
     # ---------------------------------------------------------------- the reading pane
     def _show_sources(self, record: object) -> None:
-        if isinstance(record, PaperRecord):
-            self.window.pane.set_sources_text(sources_text(field_sources(self.library, record.id)))
+        """Where the shown paper's completed fields came from, read in the background (a
+        shared library's server may be far)."""
+        if not isinstance(record, PaperRecord):
+            return
+        library, paper_id = self.library, record.id
+
+        def job(_progress: object, _cancelled: object) -> tuple[int, str]:
+            return paper_id, sources_text(field_sources(library, paper_id))
+
+        task = Task(job)
+        task.succeeded.connect(self._sources_read)
+        task.finished.connect(lambda: self._source_reads.discard(task))
+        self._source_reads.add(task)
+        task.start()
+
+    def _sources_read(self, result: tuple[int, str]) -> None:
+        paper_id, text = result
+        shown = self.window.pane.record
+        if shown is not None and shown.id == paper_id:  # still the paper shown
+            self.window.pane.set_sources_text(text)

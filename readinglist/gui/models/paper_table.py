@@ -161,6 +161,7 @@ class _Found:
     complete: bool
     rows: list[_Row]
     changed: tuple[int, ...] | None = ()  # None: any paper may have changed
+    forgets: int = 0  # the model's forget count when the rows were read (see _refreshed)
 
     @property
     def generation(self) -> int:
@@ -221,6 +222,7 @@ class PaperTableModel(QAbstractTableModel):
         self._readers: dict[int, str] = {}
         self._readers_wanted: set[int] = set()
         self._readers_asked: set[int] = set()
+        self._forgets = 0  # rows dropped since (a refresh's rows read before are stale)
         self._readers_generation = 0  # a change elsewhere drops answers read before it
         self._reader_tasks: set[Task] = set()
 
@@ -276,13 +278,15 @@ class PaperTableModel(QAbstractTableModel):
         search = _Search(self._generation, parsed, spec, scope_sql, self._list_name)
         self._start(search, "head")
 
-    def refresh(self, changed: Sequence[int] | None = ()) -> None:
+    def refresh(self, changed: Sequence[int] | None = (), *, shown: Sequence[int] = ()) -> None:
         """Run the current search again, whole, in the background, after the papers `changed`
         changed (an edit, an import); None: any paper may have (another process wrote).
 
         When the same papers come back in the same order only their rows are repainted, so
         the view keeps its scroll position and selection; otherwise the window keeps them
-        across the reset (`resetting_for_refresh`)."""
+        across the reset (`resetting_for_refresh`). The rows `shown` (the papers on screen)
+        are read again with the search, so repainting them asks nothing of the library here:
+        on a shared library, another member's change costs the window no network wait."""
         for paper_id in changed or ():
             self._rows.pop(paper_id, None)
             self._readers.pop(paper_id, None)
@@ -300,7 +304,7 @@ class PaperTableModel(QAbstractTableModel):
             self._scope,
             self._list_name,
         )
-        self._start(search, "refresh", None if changed is None else tuple(changed))
+        self._start(search, "refresh", None if changed is None else tuple(changed), tuple(shown))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < SORTABLE_COLUMNS:
@@ -309,8 +313,14 @@ class PaperTableModel(QAbstractTableModel):
         self.sort_descending = order == Qt.SortOrder.DescendingOrder
         self.search(self._query, self._scope, list_name=self._list_name)
 
-    def _start(self, search: _Search, kind: str, changed: tuple[int, ...] | None = ()) -> None:
-        library = self.library
+    def _start(
+        self,
+        search: _Search,
+        kind: str,
+        changed: tuple[int, ...] | None = (),
+        shown: tuple[int, ...] = (),
+    ) -> None:
+        library, forgets = self.library, self._forgets
         limit = self.HEAD_ROWS if kind == "head" else None
 
         def job(_progress: object, _cancelled: object) -> _Found | None:
@@ -325,8 +335,9 @@ class PaperTableModel(QAbstractTableModel):
                 )
                 complete = limit is None or len(ids) < limit
             # The rows the first screen shows, fetched and formatted here, not while painting.
-            rows = _fetch_rows(library, ids[:_BLOCK]) if kind == "head" else []
-            return _Found(search, kind, ids, complete, rows, changed)
+            wanted = ids[:_BLOCK] if kind == "head" else shown
+            rows = _fetch_rows(library, wanted) if wanted else []
+            return _Found(search, kind, ids, complete, rows, changed, forgets)
 
         task = Task(job)
         # Bound methods, not lambdas: Qt drops these connections if the model goes first.
@@ -377,6 +388,14 @@ class PaperTableModel(QAbstractTableModel):
         self._complete = True
         if found.changed is None:
             self._rows.clear()  # fetched again, a screenful at a time, when painted
+        fresh: set[int] = set()
+        if found.forgets == self._forgets:  # no edit since they were read: still true
+            for row in found.rows:
+                self._rows[row.record.id] = row
+                fresh.add(row.record.id)
+        for paper_id in found.changed or ():
+            if paper_id not in fresh:
+                self._rows.pop(paper_id, None)
         if found.ids == self._ids:
             if found.changed is None:
                 if self._ids:
@@ -384,7 +403,7 @@ class PaperTableModel(QAbstractTableModel):
                         self.index(0, 0), self.index(len(self._ids) - 1, COLUMN_COUNT - 1)
                     )
             else:
-                self.forget(found.changed)
+                self._repaint(found.changed)
             self.searched.emit(len(self._ids), True)
             self.loaded.emit()
         else:
@@ -451,9 +470,13 @@ class PaperTableModel(QAbstractTableModel):
 
     def forget(self, ids: Sequence[int]) -> None:
         """Drop cached rows of papers that changed and repaint them."""
+        self._forgets += 1
         for paper_id in ids:
             self._rows.pop(paper_id, None)
             self._readers.pop(paper_id, None)
+        self._repaint(ids)
+
+    def _repaint(self, ids: Sequence[int]) -> None:
         rows = self.rows_of(ids)
         if rows:
             # One signal for the span: the view repaints what it shows of it (30,000 signals,
