@@ -14,6 +14,10 @@ the import run and the window refreshed, and then while Ctrl+A, R and Del act on
 new rows.
 
     python benchmarks/bench_gui.py [--papers 100000] [--drop 30000]
+
+With --postgres, the keystrokes and page scrolls only, the same code on the same synthetic
+papers in a file on SQLite and in a shared library on PostgreSQL (a private durable server on
+localhost, started like the tests'), printed side by side: the network path's cost.
 """
 
 from __future__ import annotations
@@ -266,14 +270,112 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
+def typing_figures(library: object, rounds: int, folder: Path) -> tuple[list[float], list[float]]:
+    """Keystroke and page-scroll milliseconds of a window on `library` (as main() measures)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtTest import QTest
+
+    from readinglist.gui.main_window import MainWindow
+    from readinglist.gui.settings import Settings
+    from readinglist.gui.worker import run_until, wait_for_background_work
+
+    window = MainWindow(library, Settings(folder / "settings.ini"))  # type: ignore[arg-type]
+    window.resize(1400, 900)
+    window.show()
+    run_until(lambda: window.model.complete)
+    model, edit, viewport = window.model, window.filter_bar.edit, window.table.viewport()
+    arrived = QEventLoop()
+    model.searched.connect(arrived.quit)
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(arrived.quit)
+
+    def type_key(text: str) -> float:
+        begin = time.perf_counter()
+        QTest.keyClicks(edit, text)
+        deadline.start(10000)
+        arrived.exec()
+        deadline.stop()
+        viewport.repaint()
+        return _ms(time.perf_counter() - begin)
+
+    edit.setFocus()
+    keystrokes: list[float] = []
+    for round_number in range(rounds + 1):  # the first round untimed: caches, plans
+        for letter in WORD:
+            spent = type_key(letter)
+            run_until(lambda: model.complete)
+            if round_number:
+                keystrokes.append(spent)
+        edit.clear()
+        run_until(lambda: model.complete)
+    bar = window.table.verticalScrollBar()
+    scrolls: list[float] = []
+    for step in range(40):
+        bar.setValue(int(bar.maximum() * step / 40))
+        viewport.repaint()
+        begin = time.perf_counter()
+        bar.setValue(bar.value() + bar.pageStep())
+        viewport.repaint()  # the model fetches the rows it has not seen here
+        scrolls.append(_ms(time.perf_counter() - begin))
+    window.close()
+    wait_for_background_work()
+    return keystrokes, scrolls
+
+
+def postgres_main(papers: int, rounds: int) -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench_postgres import import_all
+
+    from readinglist.core.library import Library
+    from readinglist.gui.app import create_app
+    from tests.postgres import running_server
+
+    built = subprocess.run(
+        [sys.executable, "-c", f"from synthetic_library import build; print(build({papers}))"],
+        cwd=Path(__file__).resolve().parent, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    library_path = Path(built.stdout.strip().splitlines()[-1])
+    _app = create_app([sys.argv[0]])
+    figures: dict[str, tuple[list[float], list[float]]] = {}
+    with running_server(durable=True) as server, tempfile.TemporaryDirectory() as folder:
+        shared = Library(server.url(server.member, server.create_database("bench_gui")))
+        started = time.perf_counter()
+        import_all(shared, papers)
+        print(
+            f"PostgreSQL library: {papers:,} papers imported in {time.perf_counter() - started:.0f} s"
+        )
+        file_library = Library(library_path)
+        for label, library in (("SQLite", file_library), ("PostgreSQL", shared)):
+            figures[label] = typing_figures(library, rounds, Path(folder) / label)
+            library.close()
+    print()
+    print(
+        f"The window's keystrokes and page scrolls, {papers:,} papers, typing {WORD!r} {rounds} times"
+    )
+    print(f"  {'':24} {'SQLite file':>12} | {'PostgreSQL (localhost)':>22}")
+    rows = (
+        ("keystroke p50", lambda f: statistics.median(f[0])),
+        ("keystroke p95", lambda f: _percentile(f[0], 0.95)),
+        ("scroll a page p95", lambda f: _percentile(f[1], 0.95)),
+    )
+    for name, figure in rows:
+        sqlite, postgres = figure(figures["SQLite"]), figure(figures["PostgreSQL"])
+        print(f"  {name:24} {sqlite:9.1f} ms | {postgres:19.1f} ms")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5, help="times the word is typed")
     parser.add_argument("--drop", type=int, default=30_000, help="papers on the dropped page")
+    parser.add_argument("--postgres", action="store_true", help="keystrokes: SQLite | PostgreSQL")
     parser.add_argument("--child-first-paint", nargs=2, metavar=("LIBRARY", "FOLDER"))
     parser.add_argument("--child-drop", nargs=3, metavar=("LIBRARY", "PAGE", "FOLDER"))
     args = parser.parse_args()
+    if args.postgres:
+        return postgres_main(args.papers, args.rounds)
     if args.child_first_paint:
         return _child_first_paint(Path(args.child_first_paint[0]), Path(args.child_first_paint[1]))
     if args.child_drop:
