@@ -280,3 +280,35 @@ def test_members_working_at_once_end_as_if_one_had_done_everything(
     finally:
         expected.close()
         group.close()
+
+
+def test_a_write_waits_for_another_members_and_then_says_busy_or_stops_on_cancel(
+    shared: Library,
+) -> None:
+    from sqlalchemy import create_engine as engine_for
+
+    from readinglist.core.errors import ImportCancelled, LibraryWriteError
+    from readinglist.core.postgres import WRITE_LOCK
+
+    other = engine_for(shared.url or "")
+    try:
+        with other.connect() as holder, holder.begin():
+            holder.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            with (
+                pytest.raises(LibraryWriteError, match="is busy") as busy,
+                shared.store.write(busy_timeout=0.3) as c,
+            ):
+                c.exec_driver_sql("SELECT 1")
+            assert len(str(busy.value).splitlines()) == 1
+            asked: list[int] = []
+            with (
+                pytest.raises(ImportCancelled),
+                shared.store.write(busy_timeout=30, cancelled=lambda: asked.append(1) is None) as c,
+            ):
+                c.exec_driver_sql("SELECT 1")
+            assert asked  # the wait looked at Cancel, and stopped at once
+        # The holder is gone: the lock is free again.
+        shared.create_list("After")
+        assert [n.name for n in shared.lists()] == ["After"]
+    finally:
+        other.dispose()
