@@ -76,6 +76,7 @@ class StaleNotesDialog(QDialog):
         self.keep_mine = self._button(buttons, "Replace with Mine", NotesChoice.MINE)
         self.keep_both = self._button(buttons, "Keep Both", NotesChoice.BOTH)
         self.keep_both.setDefault(True)
+        self.keep_both.setFocus()  # Enter keeps both: the choice that loses nothing
         self.keep_theirs.setToolTip("Your text goes to the clipboard")
         self.keep_both.setToolTip("Their text, then yours")
 
