@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont
@@ -180,13 +181,18 @@ class PaperTableModel(QAbstractTableModel):
     """Rows are the ids of one search. Every query runs in the background (the GUI thread only
     parses the query text): a search first brings its first HEAD_ROWS ids with the rows a
     screen shows, already formatted, then the whole id list; rows are appended when it lands.
-    A newer search supersedes an older one, whose results are dropped when they arrive."""
+    A newer search supersedes an older one, whose results are dropped when they arrive.
+
+    The whole list is asked for once the view has painted the head (`head_painted`), or after
+    REST_AFTER_MS if no view paints: read while the view paints, it held Python's lock in
+    the worker and doubled the time from a keystroke to its rows on the screen."""
 
     searched = Signal(int, bool)  # papers found so far, whether that is all of them
     loaded = Signal()  # the current search's id list is complete
     refreshed = Signal()  # a refresh (after an edit or another process's change) landed
 
     HEAD_ROWS = 150
+    REST_AFTER_MS = 100
 
     def __init__(self, library: Library, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -208,6 +214,12 @@ class PaperTableModel(QAbstractTableModel):
         self._bold = QFont()
         self._bold.setBold(True)
         self._row_of: dict[int, int] | None = None  # paper id -> row, built when first asked
+        # A search whose head is shown and whose whole id list is still to be asked for.
+        self._rest_due: _Search | None = None
+        self._rest_timer = QTimer(self)
+        self._rest_timer.setSingleShot(True)
+        self._rest_timer.setInterval(self.REST_AFTER_MS)
+        self._rest_timer.timeout.connect(self.head_painted)
 
     # ---------------------------------------------------------------- searching
     @property
@@ -304,6 +316,8 @@ class PaperTableModel(QAbstractTableModel):
                     search.query, search.sort, scope_sql=search.scope_sql, limit=limit
                 )
                 complete = limit is None or len(ids) < limit
+            if search.generation != self._generation:
+                return None  # a newer keystroke came while it ran: its rows are not wanted
             # The rows the first screen shows, fetched and formatted here, not while painting.
             rows = _fetch_rows(library, ids[:_BLOCK]) if kind == "head" else []
             return _Found(search, kind, ids, complete, rows, changed)
@@ -337,7 +351,16 @@ class PaperTableModel(QAbstractTableModel):
         self._complete = found.complete
         self._reset(found.ids)
         if not found.complete:
-            self._start(found.search, "rest")
+            self._rest_due = found.search
+            self._rest_timer.start()
+
+    def head_painted(self) -> None:
+        """The view has painted (or REST_AFTER_MS passed): read the current search's whole id
+        list now, if it is still to be read."""
+        search, self._rest_due = self._rest_due, None
+        self._rest_timer.stop()
+        if search is not None and search.generation == self._generation:
+            self._start(search, "rest")
 
     def _rest_found(self, found: _Found) -> None:
         self._complete = True
