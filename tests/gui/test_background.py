@@ -112,9 +112,10 @@ def test_a_big_drop_is_read_parsed_previewed_and_imported_in_the_background(
 ) -> None:
     threads = Threads()
     monkeypatch.setattr(importers_base, "parse_as", threads.wrap("parse", importers_base.parse_as))
-    # A page this big is read and parsed in a child process, started from a worker thread.
+    # A page this big is read, parsed, dry-run and imported in a child process, started from
+    # a worker thread: this process never parses it, nor imports it.
     monkeypatch.setattr(
-        import_jobs, "parse_elsewhere", threads.wrap("parse", import_jobs.parse_elsewhere)
+        import_jobs, "import_elsewhere", threads.wrap("elsewhere", import_jobs.import_elsewhere)
     )
     monkeypatch.setattr(library, "import_many", threads.wrap("import", library.import_many))
     window = make_window(library)
@@ -141,7 +142,8 @@ def test_a_big_drop_is_read_parsed_previewed_and_imported_in_the_background(
 
     assert library.count() == before + PAPERS
     assert worst < STALL_BOUND_MS, f"the GUI thread stalled {worst} ms"
-    assert threads.only_in_background("parse") and threads.only_in_background("import")
+    assert threads.only_in_background("elsewhere")
+    assert "parse" not in threads.names and "import" not in threads.names
     # The user's selection is still the selection: not the 5,000 new rows.
     assert window.table.selected_ids() == chosen
     assert set(window.model.ids) >= set(chosen)

@@ -112,6 +112,8 @@ _ROOT = QModelIndex()  # the invisible root: a table has no children
 _BLOCK = 60
 _BLOCK_BEFORE = 8
 _CACHE_LIMIT = 5000
+# Up to this many papers are looked up in the id list one by one (see rows_of).
+_FEW = 8
 
 
 def paper_ids_from_mime(mime: QMimeData) -> list[int]:
@@ -424,6 +426,16 @@ class PaperTableModel(QAbstractTableModel):
 
     def rows_of(self, ids: Sequence[int]) -> list[int]:
         """The rows showing these papers, in row order (papers not shown are left out)."""
+        if self._row_of is None and len(ids) <= _FEW:
+            # A paper or two (the one kept at the top, a selection kept across a refresh):
+            # a scan in C for each, rather than a map of 130,000 rows built for them (25 ms).
+            found = []
+            for paper_id in set(ids):
+                try:
+                    found.append(self._ids.index(paper_id))
+                except ValueError:
+                    continue
+            return sorted(found)
         if self._row_of is None:
             self._row_of = {paper_id: row for row, paper_id in enumerate(self._ids)}
         row_of = self._row_of
