@@ -19,7 +19,13 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from readinglist.core.entries import ParsedPaper, ParseResult
 from readinglist.core.errors import ImportCancelled
-from readinglist.core.fields import FILLABLE, JSON_COLUMNS, fill, now_text, row_from_parsed
+from readinglist.core.fields import (
+    FILLABLE,
+    JSON_COLUMNS,
+    fill,
+    import_time_text,
+    row_from_parsed,
+)
 from readinglist.core.gcpause import collector_paused
 from readinglist.core.lists import append_to_list, list_id
 from readinglist.core.models import Appearance, Source
@@ -92,7 +98,7 @@ class ImportService:
         ImportCancelled when `cancelled()` turns true; nothing is stored then. A dry run
         computes the same summaries and stores nothing.
         """
-        now = now_text()
+        now = import_time_text()  # every page and new paper of this call: one import
         summaries = [
             ImportSummary(
                 file_name=request.file_name,

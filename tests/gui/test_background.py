@@ -255,3 +255,31 @@ def test_a_drop_of_several_files_counts_each_paper_once(
     assert entry is not None
     count = window.sidebar_model.itemFromIndex(entry.index().siblingAtColumn(1))
     assert count is not None and count.text() == f"{added:,}"
+
+
+def test_after_a_restart_new_in_the_last_import_is_still_the_whole_drop(
+    qtbot: QtBot, make_window: WindowFactory, empty_library: Library
+) -> None:
+    from tests.helpers import import_file
+
+    import_file(empty_library, HF_TEXT_SAMPLES[0], year=2025)  # an earlier import
+    window = make_window(empty_library)
+    before = empty_library.count()
+    assert drop_files(window, HF_TEXT_SAMPLES[1:])  # several files: one import
+    dialog = wait_for_preview(qtbot, window)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.importer.import_task is None, timeout=20000)
+    wait_until_idle(qtbot, window)
+    added = empty_library.count() - before
+    window.close()
+
+    # The next start knows the drop only from the library: still every file of it (the old
+    # window showed the last file's 42 of them).
+    again = make_window(empty_library)
+    again.select_sidebar("new")
+    qtbot.waitUntil(lambda: again.model.complete and again.sidebar_key == "new")
+    assert again.model.rowCount() == added
+    entry = again.sidebar_model.index_of("new")
+    assert entry is not None
+    count = again.sidebar_model.itemFromIndex(entry.index().siblingAtColumn(1))
+    assert count is not None and count.text() == f"{added:,}"
