@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from readinglist import __version__
 from readinglist.complete_command import add_complete_parser
 from readinglist.core.completion.service import field_sources
-from readinglist.core.database import resolve_library_path
+from readinglist.core.database import resolve_library
 from readinglist.core.errors import LibraryOpenError, UserError
 from readinglist.core.library import Library
 from readinglist.core.query import SORT_FIELDS, SortSpec
@@ -545,7 +545,10 @@ def split_window_files(
 def _open_library(explicit: str | None, *, create: bool) -> Library:
     """The library to work on; one that cannot be written opens read-only, so that reading
     commands still work and writing ones say why they cannot."""
-    path = resolve_library_path(explicit)
+    location = resolve_library(explicit)
+    if isinstance(location, str):  # a shared library: the server says what the member may do
+        return Library(location, create=create)
+    path = location
     try:
         if path.is_file():
             check_writable(path)
@@ -569,7 +572,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return gui_main(
             [sys.argv[0]],
-            library_path=resolve_library_path(args.library),
+            library_path=resolve_library(args.library),
             files=files,
             smoke_test=args.smoke_test,
         )

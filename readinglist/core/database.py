@@ -28,6 +28,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 
 from readinglist.core.errors import LibraryOpenError
 from readinglist.core.migrations import MIGRATIONS, SCHEMA_VERSION
+from readinglist.core.postgres import is_database_url
 
 LIBRARY_ENV = "READINGLIST_LIBRARY"
 # Marks our files (PRAGMA application_id), so opening someone else's SQLite file is refused.
@@ -109,11 +110,20 @@ def default_library_path() -> Path:
 
 def resolve_library_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """--library wins, then $READINGLIST_LIBRARY, then the platform default."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get(LIBRARY_ENV)
-    if env:
-        return Path(env).expanduser()
+    found = resolve_library(explicit)
+    if isinstance(found, str):
+        raise LibraryOpenError(f"{found} is a shared library on a server, not a file")
+    return found
+
+
+def resolve_library(explicit: str | os.PathLike[str] | None = None) -> Path | str:
+    """Where the library is: a file's path, or a postgresql:// URL kept as typed. --library
+    wins, then $READINGLIST_LIBRARY, then the platform default."""
+    for candidate in (explicit, os.environ.get(LIBRARY_ENV)):
+        if candidate:
+            if is_database_url(candidate):
+                return str(candidate)
+            return Path(candidate).expanduser()
     return default_library_path()
 
 

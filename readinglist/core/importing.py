@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from readinglist.core.dialect import driver_cursor_sql, driver_sql, is_postgres
 from readinglist.core.entries import ParsedPaper, ParseResult
 from readinglist.core.errors import ImportCancelled
 from readinglist.core.fields import (
@@ -153,7 +154,8 @@ class ImportService:
         low-cardinality columns such as status and pick slow plans."""
         try:
             with self.store.write(busy_timeout=1) as c:
-                for table in ("papers", "appearances", "list_items"):
+                papers = "paper_data" if is_postgres(c) else "papers"
+                for table in (papers, "appearances", "list_items"):
                     c.exec_driver_sql(f"ANALYZE {table}")
         except Exception as error:  # busy, say: PRAGMA optimize on close refreshes them instead
             log.warning("statistics of %s were not refreshed: %s", self.store.path, error)
@@ -255,7 +257,8 @@ class ImportService:
                 shown = json.dumps({"line": parsed.line, **parsed.shown})
                 appearances.append((entry_id, source_id, position, shown))
         if appearances:
-            c.exec_driver_sql(
+            driver_sql(
+                c,
                 "INSERT INTO appearances (paper_id, source_id, position, shown) "
                 "VALUES (?, ?, ?, ?)",
                 appearances,
@@ -281,7 +284,7 @@ class ImportService:
             for chunk in chunks(values):
                 marks = ", ".join("?" for _ in chunk)
                 sql = f"SELECT {', '.join(names)} FROM papers WHERE {column} IN ({marks})"
-                for raw in cursor.execute(sql, list(chunk)):
+                for raw in cursor.execute(driver_cursor_sql(c, sql), list(chunk)):
                     if raw[0] in seen:
                         continue
                     seen.add(raw[0])
@@ -351,8 +354,11 @@ class ImportService:
             for block in wanted:
                 blocks[block].extend(
                     cursor.execute(
-                        "SELECT id, title_key, title FROM papers "
-                        "WHERE title_key >= ? AND title_key < ? LIMIT ?",
+                        driver_cursor_sql(
+                            c,
+                            "SELECT id, title_key, title FROM papers "
+                            "WHERE title_key >= ? AND title_key < ? LIMIT ?",
+                        ),
                         (block, block + "\uffff", BLOCK_LIMIT),
                     )
                 )

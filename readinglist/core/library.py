@@ -20,9 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import RowMapping
 
-from readinglist.core.database import resolve_library_path
+from readinglist.core.database import resolve_library
+from readinglist.core.dialect import (
+    driver_named,
+    ids_from_json,
+    insert_or_ignore,
+    is_postgres,
+    nocase,
+)
 from readinglist.core.entries import DatePrecision, ParseResult
 from readinglist.core.errors import UserError
 from readinglist.core.fields import fill, now_text, record_from_row
@@ -42,7 +50,7 @@ from readinglist.core.query import Query, SortSpec, parse_query
 from readinglist.core.records import PaperRecord, ReadingStatus, SourceRef
 from readinglist.core.saved_searches import SavedSearches
 from readinglist.core.search import SimilarPapers, compile_search
-from readinglist.core.store import WRITE_BUSY_TIMEOUT, Store
+from readinglist.core.store import WRITE_BUSY_TIMEOUT, Store, open_store
 from readinglist.core.summary import ImportSummary
 from readinglist.core.tags import Tags, tag_id
 
@@ -83,12 +91,15 @@ class Library:
     read_only = False  # a library opened for reading only (see recovery.ReadOnlyLibrary)
     similar: SimilarPapers | None = None  # answers like:ID; set by whoever holds core.related
 
-    def __init__(self, path: Path, *, create: bool = True) -> None:
-        self.path = path
-        self._attach(Store.open(path, create=create))
+    def __init__(self, location: Path | str, *, create: bool = True) -> None:
+        """The library file at a path, or the shared library at a postgresql:// URL."""
+        self._attach(open_store(location, create=create))
 
     def _attach(self, store: Store) -> None:
         self.store = store
+        self.path: Path | None = store.path  # None for a shared library on a server
+        self.url: str | None = getattr(store, "url", None)
+        self.name = store.name  # the file's name, or the database's, server and member
         self.engine = store.engine
         self.imports = ImportService(store)
         self.lists_ = ReadingLists(store)
@@ -96,11 +107,16 @@ class Library:
         self.saved = SavedSearches(store)
         self.keys = CitationKeys(store)
 
+    @property
+    def shared(self) -> bool:
+        """Whether this is a group's library on PostgreSQL (statuses are each member's own)."""
+        return self.store.postgres
+
     @classmethod
     def open(cls, path: str | Path | None = None, *, create: bool = True) -> Library:
-        """The library at `path` (see resolve_library_path); `create=False` refuses a path
+        """The library at `path` or URL (see resolve_library); `create=False` refuses a path
         that holds no library instead of starting an empty one there."""
-        return cls(resolve_library_path(path), create=create)
+        return cls(resolve_library(path), create=create)
 
     def close(self) -> None:
         self.store.close()
@@ -143,7 +159,9 @@ class Library:
         with self._read() as c:
             # Straight through the driver: at 100,000 ids SQLAlchemy's per-row result
             # processing costs more than the query itself.
-            cursor = c.connection.driver_connection.execute(compiled.sql, compiled.params)  # type: ignore[union-attr]
+            cursor = c.connection.driver_connection.execute(  # type: ignore[union-attr]
+                driver_named(c, compiled.sql), compiled.params
+            )
             return list(map(itemgetter(0), cursor))
 
     def search(
@@ -172,8 +190,8 @@ class Library:
                 for paper_id, name in c.execute(
                     text(
                         "SELECT li.paper_id, l.name FROM list_items li JOIN reading_lists l "
-                        "ON l.id = li.list_id WHERE li.paper_id IN (SELECT value FROM "
-                        "json_each(:ids)) ORDER BY l.name COLLATE NOCASE"
+                        f"ON l.id = li.list_id WHERE li.paper_id IN {ids_from_json(c, 'ids')} "
+                        f"ORDER BY l.name{nocase(c)}"
                     ),
                     {"ids": json.dumps(list(chunk))},
                 ):
@@ -182,7 +200,7 @@ class Library:
                     text(
                         "SELECT a.paper_id, s.id, s.name, a.position FROM appearances a "
                         "JOIN sources s ON s.id = a.source_id WHERE a.paper_id IN "
-                        "(SELECT value FROM json_each(:ids)) ORDER BY s.imported_at, s.id"
+                        f"{ids_from_json(c, 'ids')} ORDER BY s.imported_at, s.id"
                     ),
                     {"ids": json.dumps(list(chunk))},
                 ):
@@ -373,15 +391,22 @@ class Library:
             )
             c.execute(
                 text(
-                    "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) "
-                    "SELECT :k, tag_id FROM paper_tags WHERE paper_id = :o"
+                    insert_or_ignore(
+                        c,
+                        "paper_tags (paper_id, tag_id)",
+                        "SELECT :k, tag_id FROM paper_tags WHERE paper_id = :o",
+                    )
                 ),
                 {"k": keep_id, "o": other_id},
             )
             c.execute(
                 text(
-                    "INSERT OR IGNORE INTO list_items (list_id, paper_id, position, added_at) "
-                    "SELECT list_id, :k, position, added_at FROM list_items WHERE paper_id = :o"
+                    insert_or_ignore(
+                        c,
+                        "list_items (list_id, paper_id, position, added_at)",
+                        "SELECT list_id, :k, position, added_at FROM list_items "
+                        "WHERE paper_id = :o",
+                    )
                 ),
                 {"k": keep_id, "o": other_id},
             )
@@ -442,11 +467,15 @@ class Library:
             live_sources = set(c.execute(select(Source.id)).scalars())
             appearances = [a for a in snapshot.appearances if a["source_id"] in live_sources]
             if appearances:  # a place another import has taken since stays with that one
-                c.execute(insert(Appearance).prefix_with("OR IGNORE"), appearances)
+                if is_postgres(c):
+                    statement = pg_insert(Appearance).on_conflict_do_nothing()
+                    c.execute(statement, appearances)
+                else:
+                    c.execute(insert(Appearance).prefix_with("OR IGNORE"), appearances)
             for paper_id, name in snapshot.tags:
                 found = tag_id(c, name, create=True)
                 c.execute(
-                    text("INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (:p, :t)"),
+                    text(insert_or_ignore(c, "paper_tags (paper_id, tag_id)", "VALUES (:p, :t)")),
                     {"p": paper_id, "t": found},
                 )
 

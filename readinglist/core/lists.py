@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
+from readinglist.core.dialect import nocase
 from readinglist.core.errors import UserError
 from readinglist.core.fields import now_text
 from readinglist.core.models import ListItem, ReadingList
@@ -152,7 +153,7 @@ class ReadingLists:
                 text(
                     "SELECT l.id, l.name, count(li.paper_id), l.description FROM reading_lists l "
                     "LEFT JOIN list_items li ON li.list_id = l.id GROUP BY l.id "
-                    "ORDER BY l.name COLLATE NOCASE"
+                    f"ORDER BY l.name{nocase(c)}"
                 )
             )
             return [NamedCount(r[0], r[1], r[2], r[3]) for r in rows]

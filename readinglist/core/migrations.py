@@ -201,6 +201,23 @@ CREATE TABLE completed_fields (
 );
 """
 
+# Every paper carries a version, raised whenever a field everybody shares changes (not status or
+# rating, which are the reader's own): an edit made on an older version of a paper is refused
+# instead of silently overwriting another writer's change (Library.set_notes).
+SHARED_PAPER_COLUMNS = (
+    "title, title_key, has_abstract, arxiv_id, url, published, published_precision, authors, "
+    "authors_count, organization, organization_handle, upvotes, comments, code_urls, "
+    "primary_class, subjects, journal_ref, doi, arxiv_comment, ai_summary, ai_keywords, notes, "
+    "tags, citation_key"
+)
+_V4_VERSIONS = f"""
+ALTER TABLE papers ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+CREATE TRIGGER papers_version AFTER UPDATE OF {SHARED_PAPER_COLUMNS} ON papers
+WHEN new.version = old.version BEGIN
+    UPDATE papers SET version = old.version + 1 WHERE id = new.id;
+END;
+"""
+
 # MIGRATIONS[n] upgrades a library from version n to n + 1.
-MIGRATIONS: Sequence[str] = (_V1, _V2_RELATED, _V3_COMPLETION)
+MIGRATIONS: Sequence[str] = (_V1, _V2_RELATED, _V3_COMPLETION, _V4_VERSIONS)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,10 +6,35 @@ these declarations must match them, which `tests/test_store.py` checks.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Dialect, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class JSONText(TypeDecorator[Any]):
+    """JSON kept as text, encoded and decoded here: the same bytes on SQLite and PostgreSQL,
+    and the same values whether a row is read through SQLAlchemy or straight from the driver
+    (psycopg would decode a json column itself, sqlite3 never does)."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, none_as_null: bool = False) -> None:
+        super().__init__()
+        self.none_as_null = none_as_null
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None and self.none_as_null:
+            return None
+        return json.dumps(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return json.loads(value) if value is not None else None
+
+
+JSON = JSONText
 
 
 class Base(DeclarativeBase):
@@ -53,6 +78,9 @@ class Paper(Base):
     citation_key: Mapped[str | None] = mapped_column(String, unique=True)
     added_at: Mapped[str] = mapped_column(String, index=True)  # ISO UTC timestamp
     updated_at: Mapped[str] = mapped_column(String)
+    # Raised by a trigger whenever a shared field changes: an edit made on an older version
+    # is refused instead of overwriting another writer's (see Library.set_notes).
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     appearances: Mapped[list[Appearance]] = relationship(back_populates="paper")
 

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, select, text, update
 
+from readinglist.core.dialect import driver_sql, ids_from_json, is_postgres
 from readinglist.core.errors import UserError
 from readinglist.core.fields import INSERT_COLUMNS, JSON_COLUMNS
 from readinglist.core.models import Paper
@@ -49,7 +50,7 @@ def insert_many(
             picked = tuple(encoded)
         values.append(picked)
     placeholders = ", ".join("?" for _ in columns)
-    c.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
+    driver_sql(c, f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
 
 
 def insert_papers(
@@ -58,7 +59,8 @@ def insert_papers(
     """Insert papers (with their ids) and their full-text rows, which hold the abstracts.
     Every new paper goes through here: papers_fts has no insert trigger by design."""
     insert_many(c, "papers", rows, columns)
-    c.exec_driver_sql(
+    driver_sql(
+        c,
         "INSERT INTO papers_fts (rowid, title, abstract, notes, tags) VALUES (?, ?, ?, ?, ?)",
         [(r["id"], r["title"], r.get("abstract"), r["notes"], r["tags"]) for r in rows],
     )
@@ -68,11 +70,11 @@ def insert_papers(
 def _log_seen_ids(c: Connection, ids: list[int]) -> None:
     """Tell the related-papers model about papers stored under ids it has seen before (a
     delete undone, an id freed by deleting the newest papers); it finds higher ids itself."""
-    row = c.exec_driver_sql("SELECT value FROM related_state WHERE key = 'max_paper_id'").first()
+    row = driver_sql(c, "SELECT value FROM related_state WHERE key = 'max_paper_id'").first()
     if row is None or not ids or min(ids) > int(row[0]):
         return
     seen = [(i,) for i in ids if i <= int(row[0])]
-    c.exec_driver_sql("INSERT INTO related_changes (paper_id) VALUES (?)", seen)
+    driver_sql(c, "INSERT INTO related_changes (paper_id) VALUES (?)", seen)
 
 
 def drop_paper_indexes(c: Connection) -> list[str]:
@@ -80,7 +82,10 @@ def drop_paper_indexes(c: Connection) -> list[str]:
 
     A bulk import into a small library builds each index once from sorted keys afterwards
     instead of updating ten b-trees per row; being in the import's transaction, a failed
-    import gets them back with everything else."""
+    import gets them back with everything else. On PostgreSQL, which builds GIN and b-tree
+    indexes well row by row, they stay."""
+    if is_postgres(c):
+        return []
     rows = c.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master "
         "WHERE type = 'index' AND tbl_name = 'papers' AND sql IS NOT NULL"
@@ -96,8 +101,8 @@ def apply_fill(c: Connection, paper_id: int, changes: dict[str, Any], now: str) 
     values["updated_at"] = now
     c.execute(update(PAPERS).where(PAPERS.c.id == paper_id).values(**values))
     if "abstract" in changes:
-        c.exec_driver_sql(
-            "UPDATE papers_fts SET abstract = ? WHERE rowid = ?", (changes["abstract"], paper_id)
+        driver_sql(
+            c, "UPDATE papers_fts SET abstract = ? WHERE rowid = ?", (changes["abstract"], paper_id)
         )
 
 
@@ -106,8 +111,7 @@ def abstracts(c: Connection, ids: Sequence[int]) -> dict[int, str | None]:
     for chunk in chunks(list(ids)):
         rows = c.execute(
             text(
-                "SELECT rowid, abstract FROM papers_fts WHERE rowid IN "
-                "(SELECT value FROM json_each(:ids))"
+                f"SELECT rowid, abstract FROM papers_fts WHERE rowid IN {ids_from_json(c, 'ids')}"
             ),
             {"ids": json.dumps(list(chunk))},
         )

@@ -31,6 +31,13 @@ from readinglist.core.database import (
     open_engine,
 )
 from readinglist.core.errors import ImportCancelled, LibraryError, LibraryWriteError
+from readinglist.core.postgres import (
+    WRITE_LOCK,
+    describe_postgres_error,
+    display_name,
+    is_database_url,
+    open_postgres_engine,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +109,11 @@ class _BackgroundCheckpoints:
 class Store:
     """The engine of one library file and the only way to a transaction on it."""
 
+    postgres = False
+
     def __init__(self, path: Path, engine: Engine, *, writable: bool = True) -> None:
-        self.path = path
+        self.path: Path | None = path
+        self.name = path.name  # how sentences name the library
         self.engine = engine
         self.writable = writable
         self._background = _BackgroundCheckpoints()
@@ -136,6 +146,10 @@ class Store:
         OPEN_LIBRARIES.remove(self._identity)
         self._identity = None
 
+    def describe(self, error: BaseException, busy_timeout: float) -> str | None:
+        assert self.path is not None
+        return describe_sqlite_error(self.path, error, busy_timeout)
+
     @staticmethod
     def raw(connection: Connection, sql: str) -> None:
         """Run a statement outside any transaction (a checkpoint, PRAGMA optimize)."""
@@ -148,7 +162,7 @@ class Store:
             with self.engine.connect() as connection:
                 yield connection
         except (DBAPIError, sqlite3.Error) as error:
-            sentence = describe_sqlite_error(self.path, error, READ_BUSY_TIMEOUT)
+            sentence = self.describe(error, READ_BUSY_TIMEOUT)
             if sentence is None:
                 raise
             raise LibraryError(sentence.replace("; nothing changed", "")) from None
@@ -185,7 +199,7 @@ class Store:
                     with suppress(sqlite3.Error):  # what a pooled connection waits when reading
                         driver.execute(f"PRAGMA busy_timeout = {int(READ_BUSY_TIMEOUT * 1000)}")  # type: ignore[union-attr]
         except (DBAPIError, sqlite3.Error) as error:
-            sentence = describe_sqlite_error(self.path, error, busy_timeout)
+            sentence = self.describe(error, busy_timeout)
             if sentence is None:
                 raise
             raise LibraryWriteError(sentence) from None
@@ -242,3 +256,115 @@ class Store:
     def wait_for_checkpoint(self) -> None:
         """Block until background checkpoints are done (close() waits for them too)."""
         self._background.wait()
+
+
+class PostgresStore(Store):
+    """A shared library on PostgreSQL: the same transactions, the server's machinery.
+
+    A write takes the library's write lock (an advisory lock, `postgres.WRITE_LOCK`) at its
+    start, as a write on SQLite takes the file's: read-then-write steps (matching an import,
+    issuing keys, list positions) then see every earlier commit and never interleave, so two
+    members at once end as if one had gone after the other. Reads run in REPEATABLE READ: one
+    snapshot for the whole block, as on SQLite. No checkpoints: the server keeps its own log.
+    """
+
+    postgres = True
+
+    def __init__(self, url: str, engine: Engine, *, writable: bool = True) -> None:
+        self.path = None
+        self.url = url
+        self.name = display_name(url)
+        self.engine = engine
+        self.writable = writable
+        self._background = _BackgroundCheckpoints()
+        self._writing = threading.local()
+        self._identity = None
+
+    @classmethod
+    def open_url(cls, url: str) -> PostgresStore:
+        return cls(url, open_postgres_engine(url))
+
+    def close(self, *, optimize: bool = True) -> None:
+        self.engine.dispose()
+
+    def describe(self, error: BaseException, busy_timeout: float) -> str | None:
+        return describe_postgres_error(self.name, error, busy_timeout)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as connection:
+                connection.execution_options(isolation_level="REPEATABLE READ")
+                with connection.begin():
+                    yield connection
+        except DBAPIError as error:
+            sentence = self.describe(error, READ_BUSY_TIMEOUT)
+            if sentence is None:
+                raise
+            raise LibraryError(sentence.replace("; nothing changed", "")) from None
+
+    @contextmanager
+    def write(
+        self,
+        *,
+        busy_timeout: float = WRITE_BUSY_TIMEOUT,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Iterator[Connection]:
+        if getattr(self._writing, "active", False):
+            raise RuntimeError("a write transaction is already open on this thread")
+        self._writing.active = True
+        try:
+            with self.engine.connect() as connection, connection.begin():
+                self._lock_advisory(connection, busy_timeout, cancelled)
+                yield connection
+        except DBAPIError as error:
+            sentence = self.describe(error, busy_timeout)
+            if sentence is None:
+                raise
+            raise LibraryWriteError(sentence) from None
+        finally:
+            self._writing.active = False
+
+    @staticmethod
+    def _lock_advisory(
+        c: Connection, busy_timeout: float, cancelled: Callable[[], bool] | None
+    ) -> None:
+        """The write lock, waiting for another member at most `busy_timeout` seconds, in
+        slices of 0.2 s when Cancel may end the wait (a timed-out slice rolls back to a
+        savepoint, which keeps the transaction usable)."""
+        if cancelled is None:
+            c.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(busy_timeout * 1000))}")
+            c.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            return
+        deadline = time.monotonic() + busy_timeout
+        c.exec_driver_sql(f"SET LOCAL lock_timeout = {int(_LOCK_SLICE * 1000)}")
+        while True:
+            c.exec_driver_sql("SAVEPOINT readinglist_lock")
+            try:
+                c.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                c.exec_driver_sql("RELEASE SAVEPOINT readinglist_lock")
+                break
+            except DBAPIError as error:
+                if getattr(error.orig, "sqlstate", None) != "55P03":
+                    raise
+                c.exec_driver_sql("ROLLBACK TO SAVEPOINT readinglist_lock")
+            if time.monotonic() >= deadline:
+                c.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            if cancelled():
+                raise ImportCancelled()
+        # Held: row locks later in the transaction may wait as long as the caller allowed.
+        c.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(busy_timeout * 1000))}")
+
+    @staticmethod
+    def checkpoint_later(connection: Connection) -> None:
+        """Nothing to put off: the server writes its own log."""
+
+    def wait_for_checkpoint(self) -> None:
+        pass
+
+
+def open_store(location: Path | str, *, create: bool = True) -> Store:
+    """The store of a library file, or of a shared library when `location` is a URL."""
+    if is_database_url(location):
+        return PostgresStore.open_url(str(location))
+    return Store.open(Path(location), create=create)

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, delete, func, insert, select, text
 
+from readinglist.core.dialect import insert_or_ignore, nocase
 from readinglist.core.errors import UserError
 from readinglist.core.lists import NamedCount
 from readinglist.core.models import PaperTag, Tag
@@ -34,7 +35,7 @@ def tag_id(c: Connection, name: str, create: bool) -> int | None:
 def attach(c: Connection, paper_ids: Sequence[int], name: str) -> None:
     found = tag_id(c, name, create=True)
     c.execute(
-        text("INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (:p, :t)"),
+        text(insert_or_ignore(c, "paper_tags (paper_id, tag_id)", "VALUES (:p, :t)")),
         [{"p": paper_id, "t": found} for paper_id in paper_ids],
     )
 
@@ -71,7 +72,7 @@ class Tags:
             rows = c.execute(
                 text(
                     "SELECT t.id, t.name, count(pt.paper_id) FROM tags t LEFT JOIN paper_tags pt "
-                    "ON pt.tag_id = t.id GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
+                    f"ON pt.tag_id = t.id GROUP BY t.id ORDER BY t.name{nocase(c)}"
                 )
             )
             return [NamedCount(r[0], r[1], r[2]) for r in rows]

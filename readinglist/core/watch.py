@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 
@@ -57,3 +58,23 @@ class DataVersionWatcher:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+class _Blind:
+    """A watcher that never sees anything (a library it has no way to follow yet)."""
+
+    def changed(self) -> bool:
+        return False
+
+    def absorb(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def follow(library: Any) -> DataVersionWatcher | _Blind:
+    """The watcher for a library: a file's data version (shared libraries: see pg_watch)."""
+    if library.path is None:
+        return _Blind()
+    return DataVersionWatcher(library.path)

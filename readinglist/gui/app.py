@@ -98,7 +98,7 @@ def receive_files(window: MainWindow, paths: list[Path]) -> None:
 
 def main(
     argv: list[str] | None = None,
-    library_path: Path | None = None,
+    library_path: Path | str | None = None,
     files: Sequence[Path] = (),
     smoke_test: bool = False,
 ) -> int:
@@ -124,9 +124,10 @@ def main(
         return 1
     window = MainWindow(library, Settings())
     crash_handler.parent = window
-    add_help_actions(window, library.path)
     read_only = isinstance(library, ReadOnlyLibrary)
-    install_welcome(window, library.path, read_only)
+    if library.path is not None:  # a file's folder and first-run welcome; not a server's
+        add_help_actions(window, library.path)
+        install_welcome(window, library.path, read_only)
     if read_only:
         window.setWindowTitle(f"{window.windowTitle()} (read-only)")
         window.statusBar().showMessage("Opened read-only: nothing can be changed or imported")

@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         # drop (each file is its own source; the library alone knows only the latest one).
         self.new_scope: str | None = None
 
-        self.setWindowTitle(f"ReadingList — {library.path.name}")
+        self.setWindowTitle(f"ReadingList — {library.name}")
         self.setAcceptDrops(True)
         self.resize(1280, 800)
 
@@ -434,7 +434,7 @@ class MainWindow(QMainWindow):
         box.open()
 
     def about(self) -> None:
-        dialog = AboutDialog(self.library.path, self)
+        dialog = AboutDialog(self.library.path or self.library.name, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

@@ -29,6 +29,7 @@ from readinglist.core.completion.hf import HuggingFaceClient
 from readinglist.core.completion.http import Cancelled, Clock
 from readinglist.core.completion.matching import Match, MatchKind, match
 from readinglist.core.completion.remote import ARXIV, HUGGING_FACE, SOURCE_LABELS, RemotePaper
+from readinglist.core.dialect import driver_sql, texts_from_json
 from readinglist.core.entries import DatePrecision
 from readinglist.core.models import Paper
 from readinglist.core.normalize import arxiv_abs_url
@@ -196,7 +197,7 @@ class _Store(Protocol):
 def incomplete_ids(library: _Store) -> list[int]:
     """Every paper lacking an arXiv id, authors or a date (an assumed year counts as lacking)."""
     with library._read() as c:
-        rows = c.exec_driver_sql(f"SELECT p.id FROM papers p WHERE {INCOMPLETE_SQL} ORDER BY p.id")
+        rows = driver_sql(c, f"SELECT p.id FROM papers p WHERE {INCOMPLETE_SQL} ORDER BY p.id")
         return [int(row[0]) for row in rows]
 
 
@@ -474,21 +475,28 @@ class Completer:
                     _record_sources(c, applied.paper_id, applied.sources, applied.completed_at)
 
 
+# A field completed again replaces where it came from (SQLite and PostgreSQL both say so).
+_REPLACING = (
+    " ON CONFLICT (paper_id, field) DO UPDATE SET source = excluded.source, "
+    "reference = excluded.reference, completed_at = excluded.completed_at"
+)
+
+
 def _revert_one(c: Connection, applied: AppliedCompletion) -> None:
     _store(c, applied.paper_id, applied.before, _now())
     c.execute(
         text(
             "DELETE FROM completed_fields WHERE paper_id = :p AND field IN "
-            "(SELECT value FROM json_each(:f))"
+            + texts_from_json(c, "f")
         ),
         {"p": applied.paper_id, "f": json.dumps(list(applied.after))},
     )
     for old in applied.previous_sources:
         c.execute(
             text(
-                "INSERT OR REPLACE INTO completed_fields "
+                "INSERT INTO completed_fields "
                 "(paper_id, field, source, reference, completed_at) "
-                "VALUES (:paper_id, :field, :source, :reference, :completed_at)"
+                "VALUES (:paper_id, :field, :source, :reference, :completed_at)" + _REPLACING
             ),
             old,
         )
@@ -502,8 +510,8 @@ def _store(c: Connection, paper_id: int, values: dict[str, Any], now: str) -> No
     columns = {k: v for k, v in values.items() if k != "abstract"}
     if "abstract" in values:
         columns["has_abstract"] = bool(values["abstract"])
-        c.exec_driver_sql(
-            "UPDATE papers_fts SET abstract = ? WHERE rowid = ?", (values["abstract"], paper_id)
+        driver_sql(
+            c, "UPDATE papers_fts SET abstract = ? WHERE rowid = ?", (values["abstract"], paper_id)
         )
     columns["updated_at"] = now
     c.execute(update(PAPERS).where(PAPERS.c.id == paper_id).values(**columns))
@@ -513,7 +521,7 @@ def _sources_rows(c: Connection, paper_id: int, fields: list[str]) -> list[dict[
     rows = c.execute(
         text(
             "SELECT paper_id, field, source, reference, completed_at FROM completed_fields "
-            "WHERE paper_id = :p AND field IN (SELECT value FROM json_each(:f))"
+            "WHERE paper_id = :p AND field IN " + texts_from_json(c, "f")
         ),
         {"p": paper_id, "f": json.dumps(fields)},
     ).mappings()
@@ -525,8 +533,9 @@ def _record_sources(
 ) -> None:
     c.execute(
         text(
-            "INSERT OR REPLACE INTO completed_fields "
+            "INSERT INTO completed_fields "
             "(paper_id, field, source, reference, completed_at) VALUES (:p, :f, :s, :r, :w)"
+            + _REPLACING
         ),
         [
             {"p": paper_id, "f": name, "s": source, "r": reference, "w": when}

@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect
 
+from readinglist.core.dialect import driver_cursor_sql, driver_sql, insert_or_ignore, is_postgres
 from readinglist.core.errors import ImportCancelled, UserError
 from readinglist.core.related.analyze import paper_text
 from readinglist.core.related.index import (
@@ -96,7 +97,16 @@ def _texts(c: Connection, ids: Sequence[int] | None) -> Iterator[tuple[int, str,
         return
     for chunk in chunked(list(ids)):
         marks = ",".join("?" for _ in chunk)
-        yield from driver.execute(f"{sql} WHERE p.id IN ({marks})", tuple(chunk))
+        yield from driver.execute(
+            driver_cursor_sql(c, f"{sql} WHERE p.id IN ({marks})"), tuple(chunk)
+        )
+
+
+def _state_text(value: Any) -> Any:
+    """A related_state value as SQLite holds it (PostgreSQL's bytea gives bytes back)."""
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).decode()
+    return value
 
 
 class RelatedPapers:
@@ -115,9 +125,7 @@ class RelatedPapers:
     def _has_tables(self, c: Connection) -> bool:
         """Whether the file has the model's tables: a library opened read-only is not upgraded,
         and one from before them is answered from a model built in memory."""
-        found = c.exec_driver_sql(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'related_state'"
-        ).scalar_one()
+        found = inspect(c).has_table("related_state")
         if not found:
             self._persist = False
         return bool(found)
@@ -127,10 +135,10 @@ class RelatedPapers:
         with self.library._read() as c:
             if not self._has_tables(c):
                 return False
-            version = c.exec_driver_sql(
-                "SELECT value FROM related_state WHERE key = 'version'"
+            version = driver_sql(
+                c, "SELECT value FROM related_state WHERE key = 'version'"
             ).scalar()
-        return bool(version == MODEL_VERSION)
+        return bool(_state_text(version) == MODEL_VERSION)
 
     def refresh(
         self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
@@ -170,13 +178,11 @@ class RelatedPapers:
             last_change = 0
             if self._has_tables(c):
                 last_change = int(
-                    c.exec_driver_sql(
-                        "SELECT coalesce(max(seq), 0) FROM related_changes"
-                    ).scalar_one()
+                    driver_sql(c, "SELECT coalesce(max(seq), 0) FROM related_changes").scalar_one()
                 )
-            total = int(c.exec_driver_sql("SELECT count(*) FROM papers").scalar_one())
+            total = int(driver_sql(c, "SELECT count(*) FROM papers").scalar_one())
             max_paper_id = int(
-                c.exec_driver_sql("SELECT coalesce(max(id), 0) FROM papers").scalar_one()
+                driver_sql(c, "SELECT coalesce(max(id), 0) FROM papers").scalar_one()
             )
             # Read after the log's end and the highest id: any later change is applied again by refresh(), which
             # is harmless (a paper's postings are replaced, not added twice).
@@ -209,8 +215,9 @@ class RelatedPapers:
         statistics, segment = model.statistics, model.index.segment
         with self.library._write() as c:
             for table in ("related_terms", "related_state", "related_delta"):
-                c.exec_driver_sql(f"DELETE FROM {table}")
-            c.exec_driver_sql(
+                driver_sql(c, f"DELETE FROM {table}")
+            driver_sql(
+                c,
                 "INSERT INTO related_terms (id, term, df) VALUES (?, ?, ?)",
                 list(
                     zip(range(len(statistics.words)), statistics.words, statistics.df, strict=True)
@@ -226,10 +233,14 @@ class RelatedPapers:
                 # An integer: the insert trigger compares ids with it (see migrations.py).
                 "max_paper_id": model.max_paper_id,
             }
-            c.exec_driver_sql(
-                "INSERT INTO related_state (key, value) VALUES (?, ?)", list(state.items())
+            if is_postgres(c):  # bytea holds bytes only; _state_value reads them back
+                state = {
+                    k: v if isinstance(v, bytes) else str(v).encode() for k, v in state.items()
+                }
+            driver_sql(
+                c, "INSERT INTO related_state (key, value) VALUES (?, ?)", list(state.items())
             )
-            c.exec_driver_sql("DELETE FROM related_changes WHERE seq <= ?", (last_change,))
+            driver_sql(c, "DELETE FROM related_changes WHERE seq <= ?", (last_change,))
 
     def _load(self) -> _Model | None:
         """The cached model, or None when there is none (or one of another version)."""
@@ -237,13 +248,13 @@ class RelatedPapers:
             if not self._has_tables(c):
                 return None
             state: dict[str, Any] = dict(
-                c.exec_driver_sql("SELECT key, value FROM related_state").all()
+                driver_sql(c, "SELECT key, value FROM related_state").all()
             )
-            if state.get("version") != MODEL_VERSION:
+            if _state_text(state.get("version")) != MODEL_VERSION:
                 return None
             statistics = TermStatistics()
-            for term_id, term, df in c.exec_driver_sql(
-                "SELECT id, term, df FROM related_terms ORDER BY id"
+            for term_id, term, df in driver_sql(
+                c, "SELECT id, term, df FROM related_terms ORDER BY id"
             ):
                 assert term_id == len(statistics.words)
                 statistics.ids[term] = term_id
@@ -255,7 +266,7 @@ class RelatedPapers:
             segment.docs.frombytes(state["segment_docs"])
             segment.weights.frombytes(state["segment_weights"])
             index = InvertedIndex(segment)
-            delta = [row[0] for row in c.exec_driver_sql("SELECT paper_id FROM related_delta")]
+            delta = [row[0] for row in driver_sql(c, "SELECT paper_id FROM related_delta")]
             index.dropped.update(delta)
             for paper_id, title, abstract in _texts(c, delta):
                 vector = statistics.vector(paper_text(title, abstract), create=False)
@@ -269,12 +280,12 @@ class RelatedPapers:
         library = self.library
         statistics, index = model.statistics, model.index
         with library._read() as c:
-            rows = c.exec_driver_sql("SELECT seq, paper_id FROM related_changes ORDER BY seq").all()
+            rows = driver_sql(c, "SELECT seq, paper_id FROM related_changes ORDER BY seq").all()
             # New papers are the ones above the highest id seen; the log has the rest.
             new = [
                 row[0]
-                for row in c.exec_driver_sql(
-                    "SELECT id FROM papers WHERE id > ? ORDER BY id", (model.max_paper_id,)
+                for row in driver_sql(
+                    c, "SELECT id FROM papers WHERE id > ? ORDER BY id", (model.max_paper_id,)
                 )
             ]
             if not rows and not new:
@@ -282,7 +293,7 @@ class RelatedPapers:
             last_change = rows[-1][0] if rows else 0
             ids = list(dict.fromkeys([*(paper_id for _seq, paper_id in rows), *new]))
             texts = {paper_id: (title, abstract) for paper_id, title, abstract in _texts(c, ids)}
-            paper_count = int(c.exec_driver_sql("SELECT count(*) FROM papers").scalar_one())
+            paper_count = int(driver_sql(c, "SELECT count(*) FROM papers").scalar_one())
         new_terms_from = len(statistics.words)
         touched: set[int] = set()
         vectors: dict[int, Vector] = {}
@@ -309,23 +320,29 @@ class RelatedPapers:
             # (An empty list of parameters would be taken for none at all.)
             new_terms = [(t, words[t], df[t]) for t in range(new_terms_from, len(words))]
             if new_terms:
-                c.exec_driver_sql(
-                    "INSERT INTO related_terms (id, term, df) VALUES (?, ?, ?)", new_terms
+                driver_sql(
+                    c, "INSERT INTO related_terms (id, term, df) VALUES (?, ?, ?)", new_terms
                 )
             counts = [(df[t], t) for t in touched if t < new_terms_from]
             if counts:
-                c.exec_driver_sql("UPDATE related_terms SET df = ? WHERE id = ?", counts)
-            c.exec_driver_sql(
-                "INSERT OR IGNORE INTO related_delta (paper_id) VALUES (?)", [(i,) for i in ids]
+                driver_sql(c, "UPDATE related_terms SET df = ? WHERE id = ?", counts)
+            driver_sql(
+                c,
+                insert_or_ignore(c, "related_delta (paper_id)", "VALUES (?)"),
+                [(i,) for i in ids],
             )
-            c.exec_driver_sql(
-                "UPDATE related_state SET value = ? WHERE key = 'papers'", (str(statistics.papers),)
+            papers, max_id = str(statistics.papers), model.max_paper_id
+            driver_sql(
+                c,
+                "UPDATE related_state SET value = ? WHERE key = 'papers'",
+                (papers.encode() if is_postgres(c) else papers,),
             )
-            c.exec_driver_sql(
+            driver_sql(
+                c,
                 "UPDATE related_state SET value = ? WHERE key = 'max_paper_id'",
-                (model.max_paper_id,),
+                (str(max_id).encode() if is_postgres(c) else max_id,),
             )
-            c.exec_driver_sql("DELETE FROM related_changes WHERE seq <= ?", (last_change,))
+            driver_sql(c, "DELETE FROM related_changes WHERE seq <= ?", (last_change,))
         return len(ids)
 
     # ------------------------------------------------------------------ asking

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
-from readinglist.core.watch import DataVersionWatcher
+from readinglist.core.watch import follow
 
 if TYPE_CHECKING:
     from readinglist.gui.main_window import MainWindow
@@ -19,7 +19,7 @@ class LibraryFollower(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.watcher = DataVersionWatcher(window.library.path)
+        self.watcher = follow(window.library)
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)

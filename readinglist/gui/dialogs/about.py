@@ -17,7 +17,7 @@ def app_version() -> str:
 
 
 class AboutDialog(QMessageBox):
-    def __init__(self, library_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, library_path: Path | str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("About ReadingList")
         self.setText(f"<h3>ReadingList {html.escape(app_version())}</h3>")

@@ -1,0 +1,155 @@
+"""Opening a shared library on PostgreSQL: the URL, the engine, the schema's version.
+
+A group's library is one PostgreSQL database; each member connects as their own role, which
+is how the library tells whose reading status is whose. The first member to open an empty
+database creates the schema; later versions migrate it, one member at a time (an advisory
+lock), each step in the transaction that records it.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from readinglist.core.errors import LibraryOpenError
+from readinglist.core.postgres_schema import APPLICATION, PG_MIGRATIONS, PG_SCHEMA_VERSION
+
+# Advisory locks, per database: one taken by every write transaction (the library's write
+# lock, as SQLite's is), one by whoever creates or upgrades the schema.
+WRITE_LOCK = 0x52444C53  # "RDLS"
+SCHEMA_LOCK = 0x52444C54
+_SCHEMES = ("postgresql:", "postgres:", "postgresql+psycopg:")
+
+
+def is_database_url(location: object) -> bool:
+    return isinstance(location, str) and location.lower().startswith(_SCHEMES)
+
+
+def engine_url(url: str) -> str:
+    """The URL SQLAlchemy opens: PostgreSQL through psycopg 3, whatever scheme was typed."""
+    scheme, rest = url.split(":", 1)
+    if scheme.lower() in ("postgresql", "postgres"):
+        return "postgresql+psycopg:" + rest
+    return url
+
+
+def display_name(url: str) -> str:
+    """The library as a person names it: database, server and member, never a password."""
+    try:
+        parsed = make_url(engine_url(url))
+    except ArgumentError:
+        return urlsplit(url).path.lstrip("/") or url
+    where = parsed.host or "local socket"
+    member = f"{parsed.username}@" if parsed.username else ""
+    return f"{parsed.database} ({member}{where})"
+
+
+def describe_postgres_error(name: str, error: BaseException, busy_timeout: float) -> str | None:
+    """One sentence for a PostgreSQL failure the user can act on, or None for a bug."""
+    original = error.orig if isinstance(error, DBAPIError) else error
+    code = getattr(original, "sqlstate", None) or ""
+    message = str(original).strip().splitlines()[0] if str(original).strip() else ""
+    if code == "55P03" or code == "57014":  # lock_timeout, or statement cancelled
+        return (
+            f"{name} is busy: another member has been writing to it for {busy_timeout:g} s; "
+            "nothing changed, try again when they are done"
+        )
+    if code == "53100":
+        return f"the server holding {name} has no disk space left; nothing changed"
+    if code == "25006":
+        return f"{name} is read-only on its server; nothing changed"
+    if code == "42501":
+        return f"your role may not change {name} ({message}); nothing changed"
+    if code.startswith("08") or "connection" in message.lower() or code.startswith("57P"):
+        return f"the connection to {name} was lost ({message}); nothing changed"
+    return None
+
+
+def _connect_error(url: str, error: BaseException) -> LibraryOpenError:
+    original = error.orig if isinstance(error, DBAPIError) else error
+    first = str(original).strip().splitlines()[0] if str(original).strip() else repr(original)
+    return LibraryOpenError(f"cannot open the shared library {display_name(url)}: {first}")
+
+
+def open_postgres_engine(url: str) -> Engine:
+    """An engine for the library at `url`, its schema created or brought up to date."""
+    try:
+        engine = create_engine(engine_url(url), pool_pre_ping=True)
+    except (ArgumentError, ImportError) as error:
+        if isinstance(error, ImportError):
+            return _missing_driver()
+        raise LibraryOpenError(f"{url} is not a PostgreSQL URL ({error})") from None
+    try:
+        with engine.connect() as connection:
+            _migrate(connection, url)
+    except DBAPIError as error:
+        engine.dispose()
+        raise _connect_error(url, error) from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _missing_driver() -> Engine:
+    raise LibraryOpenError(
+        "opening a shared library needs psycopg: pip install 'readinglist[postgres]'"
+    )
+
+
+def _migrate(c: Connection, url: str) -> None:
+    driver = c.connection.driver_connection
+    with c.begin():
+        c.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+        has_meta = c.exec_driver_sql("SELECT to_regclass('readinglist_meta')").scalar()
+        if has_meta is None:
+            foreign = c.exec_driver_sql("SELECT to_regclass('papers')").scalar()
+            if foreign is not None:
+                raise LibraryOpenError(
+                    f"{display_name(url)} holds tables that ReadingList did not make: "
+                    "use an empty database for a shared library"
+                )
+            _act_as_owner(c)
+            c.exec_driver_sql(
+                "CREATE TABLE readinglist_meta (key text PRIMARY KEY, value text NOT NULL)"
+            )
+            c.exec_driver_sql(
+                "INSERT INTO readinglist_meta VALUES ('application', %s), ('schema_version', '0')",
+                (APPLICATION,),
+            )
+        version = int(
+            c.exec_driver_sql(
+                "SELECT value FROM readinglist_meta WHERE key = 'schema_version'"
+            ).scalar_one()
+        )
+        if version > PG_SCHEMA_VERSION:
+            raise LibraryOpenError(
+                f"{display_name(url)} was set up by a newer ReadingList (library version "
+                f"{version}; this one reads up to {PG_SCHEMA_VERSION}): update ReadingList"
+            )
+        if version == PG_SCHEMA_VERSION:
+            return
+        _act_as_owner(c)
+        for step in range(version, PG_SCHEMA_VERSION):
+            driver.execute(PG_MIGRATIONS[step])  # type: ignore[union-attr]
+        c.exec_driver_sql(
+            "UPDATE readinglist_meta SET value = %s WHERE key = 'schema_version'",
+            (str(PG_SCHEMA_VERSION),),
+        )
+
+
+def _act_as_owner(c: Connection) -> None:
+    """Create the schema as the database's owner when the member belongs to that role (the
+    group's role, see the README): every member then has the same rights on every table."""
+    owner = c.exec_driver_sql(
+        "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
+    ).scalar_one()
+    member_of_owner = c.exec_driver_sql(
+        "SELECT %s <> current_user AND pg_has_role(current_user, %s, 'MEMBER')",
+        (owner, owner),
+    ).scalar_one()
+    if member_of_owner:
+        c.exec_driver_sql(f'SET LOCAL ROLE "{owner.replace(chr(34), chr(34) * 2)}"')
