@@ -133,7 +133,7 @@ def build_preview(
     already there, as the import (one transaction) will find them."""
     if _elsewhere(listings):
         done = import_elsewhere(
-            library.path, listings, year, dry_run=True, progress=progress, cancelled=cancelled
+            _location(library), listings, year, dry_run=True, progress=progress, cancelled=cancelled
         )
         parsed = [ParsedListing(*pair) for pair in zip(done.listings, done.results, strict=True)]
         return _preview(library, parsed, done.columns, done.summaries, errors, done.errors, year)
@@ -156,6 +156,13 @@ def build_preview(
     )
     columns = [[paper.column for paper in item.result.papers] for item in parsed]
     return _preview(library, parsed, columns, summaries, errors, parse_errors, year)
+
+
+def _location(library: Library) -> Path | str:
+    """Where a child process opens the same library: its file, or its server's URL."""
+    location = library.url or library.path
+    assert location is not None
+    return location
 
 
 def _elsewhere(listings: Sequence[ListingText]) -> bool:
@@ -213,7 +220,7 @@ def run_import(
     listings = [item.listing for item in choice.listings]
     if _elsewhere(listings):
         done = import_elsewhere(
-            library.path,
+            _location(library),
             listings,
             choice.year,
             dry_run=False,

@@ -80,7 +80,7 @@ def _parse(listing: ListingText, year: int | None) -> tuple[ListingText, str, Pa
 def _child(
     sender: Connection,
     control: Connection,
-    library_path: Path,
+    location: Path | str,
     listings: Sequence[ListingText],
     year: int | None,
     dry_run: bool,
@@ -120,7 +120,7 @@ def _child(
             )
             for kept, digest, result in parsed
         ]
-        library = Library(library_path, create=False)
+        library = Library(location, create=False)
         summaries = library.import_many(
             requests,
             list_name=list_name,
@@ -155,7 +155,7 @@ def _child(
 
 
 def import_elsewhere(
-    library_path: Path,
+    location: Path | str,
     listings: Sequence[ListingText],
     year: int | None,
     *,
@@ -165,7 +165,7 @@ def import_elsewhere(
     cancelled: Callable[[], bool] = lambda: False,
 ) -> DoneElsewhere:
     """Read and parse `listings` (big files where they are), then import them into the
-    library at `library_path`, or dry-run that, all in a child process, as one transaction.
+    library at `location` (a path or a postgresql:// URL), or dry-run that, all in a child process, as one transaction.
 
     A listing that cannot be read or parsed is left out with one sentence (`errors`), as is
     a big file whose digest changed since it was first read. Raises ImportCancelled when
@@ -175,7 +175,7 @@ def import_elsewhere(
     control_in, control_out = context.Pipe(duplex=False)
     child = context.Process(
         target=_child,
-        args=(sender, control_in, library_path, list(listings), year, dry_run, list_name),
+        args=(sender, control_in, location, list(listings), year, dry_run, list_name),
         daemon=True,
     )
     child.start()
