@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import pickle
 import time
 from collections.abc import Callable, Sequence
@@ -33,6 +34,7 @@ BIG_FILE_BYTES = 4 * 1024 * 1024  # from here a child process is worth its start
 _BATCH = 400  # entries per message: unpickled in a few milliseconds
 _PROGRESS_EVERY = 0.05  # seconds between two progress messages from the child
 _CANCEL_GRACE = 10.0  # seconds a cancelled child has to roll back before it is stopped
+_NICENESS = 5  # how much lower the child's CPU priority is than the window's
 
 
 class Progress(Protocol):
@@ -86,6 +88,11 @@ def _child(
     dry_run: bool,
     list_name: str | None,
 ) -> None:
+    if hasattr(os, "nice"):
+        # On a busy machine the window's thread comes first: with the child at the same
+        # priority, its drop stalled the window up to 86 ms, at 5 no more than 48 ms (p99
+        # beat gap 27-29 ms against 16-20 ms, three runs each, load 3.4), and it took no longer.
+        os.nice(_NICENESS)
     last_sent = [0.0]
 
     def progress(done: int, total: int) -> None:
