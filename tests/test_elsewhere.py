@@ -81,3 +81,28 @@ def test_cancel_stops_the_child_and_stores_nothing(library: Library) -> None:
             library.path, [unread(HF_TEXT_SAMPLES[0])], None, dry_run=False, cancelled=lambda: True
         )
     assert library.count() == 0
+
+
+def test_cancel_during_the_import_rolls_it_back(library: Library, tmp_path: Path) -> None:
+    import sys
+
+    benchmarks = str(Path(__file__).resolve().parents[1] / "benchmarks")
+    sys.path.insert(0, benchmarks)
+    try:
+        from synthetic import entries, hf_text_page
+    finally:
+        sys.path.remove(benchmarks)
+    page = tmp_path / "big page.txt"
+    page.write_text(hf_text_page(entries(3000, seed=5)), encoding="utf-8")
+    importing: list[int] = []
+
+    def progress(done: int, total: int, text: str | None = None) -> None:
+        if text is None and done < total:
+            importing.append(done)  # the child has begun storing papers: Cancel now
+
+    with pytest.raises(ImportCancelled):
+        import_elsewhere(
+            library.path, [unread(page)], None, dry_run=False, progress=progress,
+            cancelled=lambda: bool(importing),
+        )  # fmt: skip
+    assert importing and library.count() == 0

@@ -200,10 +200,13 @@ def import_elsewhere(
             if stop_by is not None and time.monotonic() > stop_by:
                 raise ImportCancelled()
             if not receiver.poll(0.05):
-                if not child.is_alive() and not receiver.poll():
-                    raise UserError("The import stopped (its process ended); nothing was imported.")
                 continue
-            message = receiver.recv()
+            try:
+                message = receiver.recv()
+            except EOFError:  # the child ended without a word (killed, out of memory)
+                raise UserError(
+                    "The import stopped (its process ended); nothing was imported."
+                ) from None
             kind = message[0]
             if kind == "progress" and progress is not None:
                 progress(message[1], message[2])
