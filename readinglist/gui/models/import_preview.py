@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -33,8 +32,10 @@ _COLORS = {"new": "#2e7d32", "present": "#757575", "duplicate": "#e65100"}
 _MARKER_RANK = {"duplicate": 0, "new": 1, "present": 2}
 
 
-@dataclass(frozen=True)
-class PreviewRow:
+class PreviewRow(NamedTuple):
+    """One row of the preview. A tuple, not a frozen dataclass: 30,000 of them are made in the
+    background, and a frozen dataclass took 3 µs each, holding the GIL the window paints with."""
+
     file_name: str
     line: int
     title: str
