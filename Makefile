@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	bash scripts/ensure-system-deps.sh $(BIN)/python
+	bash scripts/ensure-postgres.sh
 	touch $(STAMP)
 
 run: $(STAMP)

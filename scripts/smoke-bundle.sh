@@ -66,6 +66,38 @@ no_qt_warnings() {  # the offscreen window run must not have complained about mi
     ! grep -Ei 'could not (find|load) the qt platform plugin|cannot load library' "$work/err.window"
 }
 
+# psycopg's own libpq (postgresql:// libraries), complete inside the folder build: every
+# library it links to resolves, and libpq from the bundle, not from the system.
+libpq_bundled() {
+    local internal pq
+    internal="$(dirname "$bundle")/_internal"
+    [ -d "$internal" ] || { echo "one-file build: not inspected"; return 0; }
+    internal=$(cd "$internal" && pwd -P)
+    pq=$(ls "$internal"/psycopg_binary/pq.*.so) || return 1
+    ! ldd "$pq" | grep 'not found' && ldd "$pq" | grep -E "libpq[^ ]* => $internal/"
+}
+
+# A shared library: an import through the bundle into a private PostgreSQL server, which the
+# checkout's test support starts (`python -m tests.postgres`) and stops when this script ends.
+pg_url=""
+pg_note="no .venv to start a PostgreSQL server with"
+if [ -x .venv/bin/python ]; then
+    coproc PG { PYTHONPATH=. exec .venv/bin/python -m tests.postgres 2>&1; }
+    read -r pg_line <&"${PG[0]}" || pg_line="the PostgreSQL server's starter said nothing"
+    case "$pg_line" in
+        postgresql*) pg_url=$pg_line ;;
+        *) pg_note=$pg_line ;;
+    esac
+fi
+
+import_into_postgres() {
+    if [ -z "$pg_url" ]; then
+        echo "not checked: $pg_note"
+        return 0
+    fi
+    "$bundle" --library "$pg_url" import "$sample"
+}
+
 echo "smoke-testing $bundle ($(du -sh "$(dirname "$bundle")" | cut -f1) on disk)"
 step "--version" version_matches
 step "import a sample" import_sample
@@ -73,7 +105,14 @@ step "search the import" search_finds_papers
 step "--smoke-test window" window_paints
 cp "$work/err" "$work/err.window"
 step "no plugin warnings" no_qt_warnings
+step "psycopg libpq bundled" libpq_bundled
+step "postgresql:// import" import_into_postgres
 step "log file written" test -s "$READINGLIST_LOG_DIR/readinglist.log"
+
+if [ -n "${PG_PID:-}" ]; then  # end of stdin: the server stops and its directory goes
+    eval "exec ${PG[1]}>&-"
+    wait "$PG_PID" || true
+fi
 
 echo "smoke-bundle: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

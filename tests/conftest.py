@@ -64,6 +64,34 @@ socket.socket.connect = _guarded_connect  # type: ignore[method-assign,assignmen
 socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign,assignment]
 socket.getaddrinfo = _guarded_getaddrinfo
 
+
+# libpq opens its sockets in C, out of the patch's sight: psycopg's connections are checked
+# here (a unix socket directory, or no host at all, is this machine).
+def _guard_psycopg() -> None:
+    try:
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict
+    except ImportError:
+        return
+    real_connect = psycopg.Connection.connect.__func__  # type: ignore[attr-defined]
+
+    def guarded_connect(cls: Any, /, conninfo: str = "", **kwargs: Any) -> Any:
+        params = conninfo_to_dict(conninfo, **kwargs)
+        for key in ("host", "hostaddr"):
+            for host in str(params.get(key) or "").split(","):
+                if host and not host.startswith("/") and not _loopback(host):
+                    raise NetworkUsed(f"a test tried to reach PostgreSQL at {host!r}")
+        return real_connect(cls, conninfo, **kwargs)
+
+    psycopg.Connection.connect = classmethod(guarded_connect)  # type: ignore[assignment,method-assign]
+    psycopg.connect = psycopg.Connection.connect  # the module's alias was bound at import
+
+
+_guard_psycopg()
+
+# The session's private PostgreSQL server and its fixtures: pg_server, pg_url, pg_member_url.
+pytest_plugins = ("tests.postgres",)
+
 # Real pages nobody on the team wrote, kept in the repository with their sources (README there).
 SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples"
 HF_TEXT_SAMPLES = sorted((SAMPLES / "hf-text").glob("*.txt"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from PySide6.QtCore import QObject, Signal
@@ -17,9 +18,16 @@ def test_signal_emit_keeps_reference_counts() -> None:
     emitter = _Emitter()
     received: list[object] = []
     emitter.fired.connect(received.append)
-    before_true, before_none = sys.getrefcount(True), sys.getrefcount(None)
-    for _ in range(200):
-        emitter.fired.emit([1])
+    # Earlier tests' cyclic garbage (e.g. database connections) must not be collected in the
+    # middle of the count: it holds references to None too.
+    gc.collect()
+    gc.disable()
+    try:
+        before_true, before_none = sys.getrefcount(True), sys.getrefcount(None)
+        for _ in range(200):
+            emitter.fired.emit([1])
+    finally:
+        gc.enable()
     assert len(received) == 200
     assert abs(sys.getrefcount(True) - before_true) < 50
     assert abs(sys.getrefcount(None) - before_none) < 50

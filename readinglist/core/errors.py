@@ -21,6 +21,15 @@ class LibraryWriteError(LibraryError):
     """A write was refused or failed (busy, read-only, disk full, damaged); nothing changed."""
 
 
+class StaleEdit(UserError):
+    """An edit made on what someone else has changed since: refused, never overwriting theirs.
+    `current` is what the library holds now (a PaperRecord), for the person to compare."""
+
+    def __init__(self, message: str, current: object) -> None:
+        super().__init__(message)
+        self.current = current
+
+
 class ListingError(UserError):
     """A file cannot be imported: not a listing, unreadable, truncated beyond repair."""
 

@@ -53,6 +53,7 @@ PAPER_FIELDS = (
     PaperField("added_at"),
     PaperField("updated_at"),
     PaperField("citation_key", inserted=False),  # issued on first export, never on import
+    PaperField("version", inserted=False),  # starts at 1, raised by a trigger on each change
 )
 FILLABLE = tuple(f.name for f in PAPER_FIELDS if f.fillable)
 INSERT_COLUMNS = tuple(f.name for f in PAPER_FIELDS if f.inserted)
@@ -172,6 +173,7 @@ def record_from_row(
         ai_summary=row["ai_summary"],
         ai_keywords=row["ai_keywords"],
         citation_key=row["citation_key"],
+        version=row["version"],
         lists=lists,
         sources=sources,
     )

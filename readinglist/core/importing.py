@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from readinglist.core.dialect import driver_cursor_sql, driver_sql, is_postgres
+from readinglist.core.dialect import driver_cursor_sql, is_postgres
 from readinglist.core.entries import ParsedPaper, ParseResult
 from readinglist.core.errors import ImportCancelled
 from readinglist.core.fields import (
@@ -33,6 +33,7 @@ from readinglist.core.models import Appearance, Source
 from readinglist.core.paper_rows import (
     PAPERS,
     apply_fill,
+    bulk_insert,
     chunks,
     drop_paper_indexes,
     insert_papers,
@@ -257,11 +258,8 @@ class ImportService:
                 shown = json.dumps({"line": parsed.line, **parsed.shown})
                 appearances.append((entry_id, source_id, position, shown))
         if appearances:
-            driver_sql(
-                c,
-                "INSERT INTO appearances (paper_id, source_id, position, shown) "
-                "VALUES (?, ?, ?, ?)",
-                appearances,
+            bulk_insert(
+                c, "appearances", ("paper_id", "source_id", "position", "shown"), appearances
             )
 
     def _lookup_existing(

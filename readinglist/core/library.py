@@ -19,7 +19,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import RowMapping
 
@@ -32,7 +32,7 @@ from readinglist.core.dialect import (
     nocase,
 )
 from readinglist.core.entries import DatePrecision, ParseResult
-from readinglist.core.errors import UserError
+from readinglist.core.errors import StaleEdit, UserError
 from readinglist.core.fields import fill, now_text, record_from_row
 from readinglist.core.importing import ImportRequest, ImportService, ProgressCallback
 from readinglist.core.keys import CitationKeys
@@ -347,8 +347,48 @@ class Library:
             raise UserError(f"a rating is 0 to 5, not {rating}")
         self._update_papers(ids, rating=rating)
 
-    def set_notes(self, paper_id: int, notes: str) -> None:
-        self._update_papers([paper_id], notes=notes)
+    def set_notes(self, paper_id: int, notes: str, *, replacing: str | None = None) -> None:
+        """Store a paper's notes. With `replacing` (the notes the edit started from), refuse
+        with StaleEdit when another window, command or member has changed them since: the
+        check and the write are one transaction, so nobody's words are overwritten unseen."""
+        with self._write() as c:
+            found = c.execute(
+                select(PAPERS.c.notes, PAPERS.c.version).where(PAPERS.c.id == paper_id)
+            ).one_or_none()
+            if found is None:
+                raise UserError(f"there is no paper with id {paper_id}")
+            stored, version = found
+            if replacing is None or stored in (replacing, notes):
+                c.execute(
+                    update(PAPERS)
+                    .where(PAPERS.c.id == paper_id, PAPERS.c.version == version)
+                    .values(notes=notes, updated_at=now_text())
+                )
+                return
+        current = self.get(paper_id)
+        raise StaleEdit(
+            f"the notes of paper {paper_id} were changed elsewhere since you began editing "
+            "them; yours were not saved over theirs",
+            current,
+        )
+
+    def readers(self, ids: Sequence[int]) -> dict[int, list[str]]:
+        """Who in the group has read each of these papers (a shared library; a file has one
+        reader, whose status is the paper's own, so the answer is empty there)."""
+        if not self.shared:
+            return {}
+        found: dict[int, list[str]] = {}
+        with self._read() as c:
+            for chunk in chunks(list(ids)):
+                for paper_id, member in c.execute(
+                    text(
+                        "SELECT paper_id, member FROM paper_status WHERE status = 'read' "
+                        f"AND paper_id IN {ids_from_json(c, 'ids')} ORDER BY updated_at, member"
+                    ),
+                    {"ids": json.dumps(list(chunk))},
+                ):
+                    found.setdefault(int(paper_id), []).append(str(member))
+        return found
 
     def status_counts(self) -> dict[str, int]:
         with self._read() as c:
@@ -477,6 +517,13 @@ class Library:
                 c.execute(
                     text(insert_or_ignore(c, "paper_tags (paper_id, tag_id)", "VALUES (:p, :t)")),
                     {"p": paper_id, "t": found},
+                )
+            if snapshot.tags:  # the tags' return moved the versions on: back to what they were
+                c.execute(
+                    update(PAPERS)
+                    .where(PAPERS.c.id == bindparam("paper"))
+                    .values(version=bindparam("was")),
+                    [{"paper": row["id"], "was": row["version"]} for row in snapshot.papers],
                 )
 
     @staticmethod

@@ -56,6 +56,7 @@ class PaperRecord:
     ai_summary: str | None = None
     ai_keywords: list[str] | None = None
     citation_key: str | None = None
+    version: int = 1  # raised by every change of a shared field (see migrations._V4_VERSIONS)
     lists: list[str] = field(default_factory=list)
     sources: list[SourceRef] = field(default_factory=list)
 

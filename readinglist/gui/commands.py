@@ -338,11 +338,11 @@ class NotesCommand(LibraryCommand):
         return True
 
     def _do(self) -> Change:
-        self.library.set_notes(self.paper_id, self.new)
+        self.library.set_notes(self.paper_id, self.new, replacing=self.old)
         return [self.paper_id], False
 
     def _undo(self) -> Change:
-        self.library.set_notes(self.paper_id, self.old)
+        self.library.set_notes(self.paper_id, self.old, replacing=self.new)
         return [self.paper_id], False
 
 
