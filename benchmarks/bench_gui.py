@@ -9,8 +9,7 @@ in-memory QStandardItemModel for comparison.
 
 The drop-and-import runs in a child process on a copy of the library: a heartbeat timer
 (every 5 ms; every 100 ms it also asks the table to repaint, as a live window would) records the
-longest gap between two ticks while the window finishes opening (its related-papers model is
-read in the background), then while the page is read, parsed and dry-run, the preview shown,
+longest gap between two ticks while the page is read, parsed and dry-run, the preview shown,
 the import run and the window refreshed, and then while Ctrl+A, R and Del act on the 30,000
 new rows.
 
@@ -230,13 +229,6 @@ def _child_drop(library_path: Path, page: Path, folder: Path) -> int:
         QApplication.sendEvent(window, enter)
         QApplication.sendEvent(window, QDropEvent(point, *args, Qt.KeyboardModifier.NoModifier))
 
-    # The window reads its related-papers model in the background as it opens: a stall then is
-    # the opening's, not the drop's.
-    phase(
-        "open: the related-papers model is read",
-        lambda: None,
-        lambda: window.related.related.ready and window.model.complete,
-    )
     importer = window.importer
     phase("drop: read, parse, dry run, preview", drop, lambda: importer.preview_dialog is not None)
     dialog = importer.preview_dialog
