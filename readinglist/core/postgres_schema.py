@@ -467,8 +467,21 @@ BEGIN
 END $$;
 CREATE TRIGGER papers_fts_document BEFORE INSERT OR UPDATE OF title, abstract, notes, tags
 ON papers_fts FOR EACH ROW EXECUTE FUNCTION papers_fts_document();
+-- Rows of a few bytes, their abstract and document kept aside (TOAST): a search reads the
+-- row of every paper it matches, and the document only of those it ranks.
+ALTER TABLE papers_fts SET (toast_tuple_target = 128);
 UPDATE papers_fts SET title = title;
 CREATE INDEX ix_papers_fts_document ON papers_fts USING gin (document);
+
+-- Sorts in SQLite's order straight off an index: NULLs last in descending order too, text
+-- byte by byte (SQLite's BINARY), so the first page of a sort reads only that page.
+CREATE INDEX ix_papers_published_desc ON paper_data (published DESC NULLS LAST);
+CREATE INDEX ix_papers_upvotes_desc ON paper_data (upvotes DESC NULLS LAST);
+CREATE INDEX ix_papers_comments_desc ON paper_data (comments DESC NULLS LAST);
+CREATE INDEX ix_papers_authors_count_desc ON paper_data (authors_count DESC NULLS LAST);
+CREATE INDEX ix_papers_title_key_binary ON paper_data (title_key COLLATE "C");
+CREATE INDEX ix_papers_organization_binary ON paper_data (organization COLLATE "C");
+CREATE INDEX ix_papers_tags_binary ON paper_data (tags COLLATE "C");
 
 CREATE TABLE papers_fts_stats (
     one boolean PRIMARY KEY DEFAULT true CHECK (one),
