@@ -556,18 +556,15 @@ def _pg_bm25(compiler: _Compiler, phrases: list[Words]) -> tuple[str, str, str]:
         "CROSS JOIN LATERAL (SELECT ((s.documents - h.hits)::float8 + 0.5::float8) "
         "/ (h.hits::float8 + 0.5::float8)) AS x (ratio)) "
     )
-    # Each phrase's tf once per row, from one copy of the document: every call would read
-    # (detoast) the stored document again, most of the time spent. OFFSET 0 keeps each
-    # LATERAL from being folded into its uses, which would compute it again at each.
+    # Each phrase's tf once per row (OFFSET 0 keeps the LATERAL from being folded into each
+    # use, which would compute it again at each). Each reads (detoasts) the document anew:
+    # 5 us a row here, where a copy to share (document || '') costs 16.
     tfs = ", ".join(
-        "ts_rank_cd('{1,1,1,1}'::float4[], d.document, "
+        "ts_rank_cd('{1,1,1,1}'::float4[], f.document, "
         f"(SELECT queries[{i}] FROM ranking), 0)::float8 AS tf{i}"
         for i in range(1, len(phrases) + 1)
     )
-    joins = (
-        " CROSS JOIN LATERAL (SELECT f.document || ''::tsvector AS document OFFSET 0) AS d"
-        f" CROSS JOIN LATERAL (SELECT {tfs} OFFSET 0) AS t"
-    )
+    joins = f" CROSS JOIN LATERAL (SELECT {tfs} OFFSET 0) AS t"
     score = "0::float8"
     for i in range(1, len(phrases) + 1):
         score = (
@@ -576,6 +573,34 @@ def _pg_bm25(compiler: _Compiler, phrases: list[Words]) -> tuple[str, str, str]:
             "f.words::float8 / (SELECT average FROM ranking)))))"
         )
     return with_sql, joins, score
+
+
+def _pg_one_phrase_ranked(
+    compiler: _Compiler, words: Words, descending: bool, limit: int | None
+) -> CompiledSearch:
+    """One word or phrase alone, by relevance: the papers holding it are the matches, so the
+    n of its idf is their count, taken in the same scan (count(*) OVER ()) instead of a
+    second one. The score is `_pg_bm25`'s, operation for operation."""
+    query = f"(SELECT {compiler.words(words)})"
+    ratio = "((s.documents - m.hits)::float8 + 0.5::float8) / (m.hits::float8 + 0.5::float8)"
+    idf = f"(CASE WHEN {ratio} <= 1 THEN 1e-6::float8 ELSE ln({ratio}) END)"
+    average = "(s.words::float8 / nullif(s.documents, 0)::float8)"
+    score = (
+        f"(0::float8 + {idf} * ((m.tf * (1.2::float8 + 1.0::float8)) / (m.tf + 1.2::float8 "
+        f"* (1::float8 - 0.75::float8 + 0.75::float8 * m.words::float8 / {average}))))"
+    )
+    # tf below the window (OFFSET 0), which then keeps three numbers a row, not documents.
+    sql = (
+        "SELECT m.rowid FROM (SELECT x.rowid, x.words, x.tf, count(*) OVER () AS hits FROM "
+        "(SELECT f.rowid, f.words, "
+        f"ts_rank_cd('{{1,1,1,1}}'::float4[], f.document, {query}, 0)::float8 AS tf "
+        f"FROM papers_fts f WHERE f.document @@ {query} OFFSET 0) AS x) AS m "
+        f"CROSS JOIN papers_fts_stats s "
+        f"ORDER BY {score} {'DESC' if descending else 'ASC'}, m.rowid DESC"
+    )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return CompiledSearch(sql, compiler.params)
 
 
 # Sort columns holding text PostgreSQL must order byte by byte, as SQLite's BINARY does.
@@ -615,8 +640,12 @@ def _compile_postgres(
         order = f"r.key {'ASC' if spec.descending else 'DESC'}"
     elif spec.field == "relevance" and relevance:
         match, phrases = relevance
-        with_sql, joins, score = _pg_bm25(compiler, phrases)
         where = _without_plain_words(where)
+        alone = where is None and not scope_sql and select == "p.id" and len(phrases) == 1
+        only = compiler.words(phrases[0])
+        if alone and match in (only, f"({only})"):  # one phrase, nothing negated
+            return _pg_one_phrase_ranked(compiler, phrases[0], spec.descending, limit)
+        with_sql, joins, score = _pg_bm25(compiler, phrases)
         # Higher is better here (FTS5's rank is minus this); ties by id, newest first.
         order = f"{score} {'DESC' if spec.descending else 'ASC'}, f.rowid DESC"
         if where is None and not scope_sql and select == "p.id":
