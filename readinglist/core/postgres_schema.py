@@ -405,7 +405,7 @@ BEGIN
     RETURN (SELECT coalesce(string_agg(quote_literal(word) || ':' || position, ' '), '')
                    ::tsvector
             FROM regexp_split_to_table(btrim(f), ' +') WITH ORDINALITY AS w (word, position)
-            WHERE word <> '');
+            WHERE word <> '' AND octet_length(word) <= 2046);  -- longer: to_tsvector drops it
 END $$;
 
 CREATE OR REPLACE FUNCTION readinglist_document(title text, abstract text, notes text, tags text)
@@ -433,17 +433,18 @@ $$;
 
 -- What a query word or phrase finds: its folded words in a row (`<->`), the last one a prefix
 -- when `prefix`, each with one of `weights` (the columns, '' for all). A word with nothing
--- to search finds nothing, like FTS5's empty phrase: the column gap, in no document.
+-- to search finds nothing, like FTS5's empty phrase: the column gap, in no document; so
+-- does a word longer than a lexeme may be (2046 bytes), which no document holds.
 CREATE FUNCTION readinglist_query(words text, prefix boolean, weights text) RETURNS tsquery
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT coalesce(
-        string_agg(
+        CASE WHEN bool_or(octet_length(word) > 2046) THEN NULL ELSE string_agg(
             quote_literal(word)
             || CASE WHEN (prefix AND position = total) OR weights <> ''
                     THEN ':' || CASE WHEN prefix AND position = total THEN '*' ELSE '' END
                          || weights
                     ELSE '' END,
-            ' <-> ' ORDER BY position),
+            ' <-> ' ORDER BY position) END,
         """
     + _literal(_literal(_COLUMN_GAP))
     + """)::tsquery
