@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from readinglist.core.dialect import driver_cursor_sql, driver_sql, is_postgres
+from readinglist.core.dialect import driver_cursor_sql, is_postgres
 from readinglist.core.entries import ParsedPaper, ParseResult
 from readinglist.core.errors import ImportCancelled
 from readinglist.core.fields import FILLABLE, JSON_COLUMNS, fill, now_text, row_from_parsed
@@ -28,6 +28,7 @@ from readinglist.core.models import Appearance, Source
 from readinglist.core.paper_rows import (
     PAPERS,
     apply_fill,
+    bulk_insert,
     chunks,
     drop_paper_indexes,
     insert_papers,
@@ -268,11 +269,8 @@ class ImportService:
                 shown = json.dumps({"line": parsed.line, **parsed.shown})
                 appearances.append((entry_id, source_id, position, shown))
         if appearances:
-            driver_sql(
-                c,
-                "INSERT INTO appearances (paper_id, source_id, position, shown) "
-                "VALUES (?, ?, ?, ?)",
-                appearances,
+            bulk_insert(
+                c, "appearances", ("paper_id", "source_id", "position", "shown"), appearances
             )
 
     def _lookup_existing(

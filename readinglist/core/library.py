@@ -19,7 +19,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import RowMapping
 
@@ -522,6 +522,13 @@ class Library:
                 c.execute(
                     text(insert_or_ignore(c, "paper_tags (paper_id, tag_id)", "VALUES (:p, :t)")),
                     {"p": paper_id, "t": found},
+                )
+            if snapshot.tags:  # the tags' return moved the versions on: back to what they were
+                c.execute(
+                    update(PAPERS)
+                    .where(PAPERS.c.id == bindparam("paper"))
+                    .values(version=bindparam("was")),
+                    [{"paper": row["id"], "was": row["version"]} for row in snapshot.papers],
                 )
 
     @staticmethod

@@ -49,6 +49,22 @@ def insert_many(
                 encoded[i] = json_text(encoded[i])
             picked = tuple(encoded)
         values.append(picked)
+    bulk_insert(c, table, columns, values)
+
+
+def bulk_insert(
+    c: Connection, table: str, columns: Sequence[str], values: Sequence[Sequence[Any]]
+) -> None:
+    """Insert many rows at once: SQLite through one prepared statement, PostgreSQL by COPY
+    (a statement per row would be a round trip per row)."""
+    if not values:
+        return
+    if is_postgres(c):
+        cursor = c.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+        return
     placeholders = ", ".join("?" for _ in columns)
     driver_sql(c, f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
 
@@ -58,13 +74,36 @@ def insert_papers(
 ) -> None:
     """Insert papers (with their ids) and their full-text rows, which hold the abstracts.
     Every new paper goes through here: papers_fts has no insert trigger by design."""
-    insert_many(c, "papers", rows, columns)
-    driver_sql(
+    if is_postgres(c):
+        _insert_shared_papers(c, rows, columns)
+    else:
+        insert_many(c, "papers", rows, columns)
+    bulk_insert(
         c,
-        "INSERT INTO papers_fts (rowid, title, abstract, notes, tags) VALUES (?, ?, ?, ?, ?)",
+        "papers_fts",
+        ("rowid", "title", "abstract", "notes", "tags"),
         [(r["id"], r["title"], r.get("abstract"), r["notes"], r["tags"]) for r in rows],
     )
     _log_seen_ids(c, [int(r["id"]) for r in rows])
+
+
+_PERSONAL = ("status", "rating")
+
+
+def _insert_shared_papers(
+    c: Connection, rows: list[dict[str, Any]], columns: Sequence[str]
+) -> None:
+    """On PostgreSQL `papers` is a view (see postgres_schema): the group's columns go to
+    paper_data in one COPY, and a status or rating other than the default (a deletion undone)
+    to the member's own paper_status."""
+    shared = [name for name in columns if name not in _PERSONAL]
+    insert_many(c, "paper_data", rows, shared)
+    personal = [
+        (r["id"], r.get("status", "unread"), r.get("rating", 0), r["updated_at"])
+        for r in rows
+        if r.get("status", "unread") != "unread" or r.get("rating", 0) != 0
+    ]
+    bulk_insert(c, "paper_status", ("paper_id", "status", "rating", "updated_at"), personal)
 
 
 def _log_seen_ids(c: Connection, ids: list[int]) -> None:

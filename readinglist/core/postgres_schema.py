@@ -135,7 +135,7 @@ CREATE FUNCTION papers_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF """
     + _CHANGED
-    + """ OR NEW.id IS DISTINCT FROM OLD.id THEN
+    + """ OR NEW.id IS DISTINCT FROM OLD.id OR NEW.version IS DISTINCT FROM OLD.version THEN
         UPDATE paper_data SET """
     + _UPDATES
     + """, version = NEW.version

@@ -1,0 +1,314 @@
+"""A reading group's shared library on PostgreSQL: the same library as a file, many members.
+
+Everything runs against the test session's private PostgreSQL server (tests/postgres.py); the
+members are real roles, the concurrent ones real processes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from readinglist.core.errors import LibraryOpenError, StaleEdit, UserError
+from readinglist.core.library import Library
+from readinglist.core.records import ReadingStatus
+from readinglist.exporters.bibtex import export_bibtex
+from tests.conftest import HF_TEXT_SAMPLES
+from tests.helpers import import_file
+from tests.postgres import MemberUrl
+from tests.test_concurrency import ROOT, Together, assert_clean, cli
+
+
+@pytest.fixture
+def shared(pg_url: str) -> Iterator[Library]:
+    library = Library(pg_url)
+    yield library
+    library.close()
+
+
+def pg_rows(url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as c:
+            return [tuple(r) for r in c.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def fill(library: Library) -> None:
+    for sample in HF_TEXT_SAMPLES:
+        import_file(library, sample, year=2025)
+
+
+def snapshot(library: Library) -> list[tuple[object, ...]]:
+    """What a person sees of every paper, in id order."""
+    return [
+        (
+            r.id,
+            r.title,
+            r.arxiv_id,
+            r.published,
+            r.published_precision,
+            r.authors,
+            r.authors_count,
+            r.organization,
+            r.upvotes,
+            r.code_urls,
+            r.abstract,
+            r.tags,
+            r.notes,
+            r.lists,
+            [(s.name, s.position) for s in r.sources],
+        )
+        for r in library.get_many(range(1, 1000))
+    ]
+
+
+def test_a_shared_library_holds_exactly_what_a_file_holds(tmp_path: Path, shared: Library) -> None:
+    local = Library(tmp_path / "library.sqlite")
+    try:
+        for library in (local, shared):
+            fill(library)
+            library.add_tags([1, 2, 3], ["survey", "To Read"])
+            library.remove_tags([2], ["survey"])
+            library.add_to_list("Journal club", [5, 3, 1], create=True)
+            library.move_in_list("Journal club", [1, 5, 3])
+            library.set_notes(4, "Read §3 first — the ablation")
+            library.save_search("Efficient", "efficient -survey")
+            library.merge(6, 7)
+            deleted = library.delete_papers([8, 9])
+            library.restore(deleted)
+        assert local.count() == shared.count() == 310
+        assert snapshot(local) == snapshot(shared)
+        assert [(t.name, t.count) for t in local.tags()] == [
+            (t.name, t.count) for t in shared.tags()
+        ]
+        assert local.list_paper_ids("journal CLUB") == shared.list_paper_ids("Journal club")
+        assert [(s.name, s.detail) for s in local.saved_searches()] == [
+            (s.name, s.detail) for s in shared.saved_searches()
+        ]
+        assert [(s.name, s.paper_count) for s in local.sources()] == [
+            (s.name, s.paper_count) for s in shared.sources()
+        ]
+        # The same stable citation keys, so a bibliography does not depend on the backend.
+        ids = local.list_paper_ids("Journal club")
+        texts = [
+            export_bibtex(
+                lib.get_many(ids),
+                keys=lib.issue_citation_keys(ids),
+                include_abstracts=True,
+                include_notes=True,
+            )
+            for lib in (local, shared)
+        ]
+        assert texts[0] == texts[1]
+    finally:
+        local.close()
+
+
+def test_status_and_rating_are_each_members_own(
+    pg_url: str, pg_member_url: MemberUrl, shared: Library
+) -> None:
+    fill(shared)
+    bob = Library(pg_member_url(pg_url, "bob"))
+    try:
+        shared.set_status([1, 2], ReadingStatus.READ)
+        shared.set_rating([1], 5)
+        bob.set_status([2, 3], ReadingStatus.READING)
+        assert shared.get(1).status is ReadingStatus.READ and shared.get(1).rating == 5
+        assert bob.get(1).status is ReadingStatus.UNREAD and bob.get(1).rating == 0
+        assert bob.get(2).status is ReadingStatus.READING
+        assert shared.status_counts()["read"] == 2
+        assert bob.status_counts()["read"] == 0 and bob.status_counts()["reading"] == 2
+        # Shared fields are the group's: bob's note is alice's note.
+        bob.set_notes(1, "bob: see the appendix")
+        assert shared.get(1).notes == "bob: see the appendix"
+        # A status is not an edit of the paper: nobody's version moves.
+        assert shared.get(2).version == bob.get(2).version
+    finally:
+        bob.close()
+
+
+def test_who_has_read_a_paper(pg_url: str, pg_member_url: MemberUrl, shared: Library) -> None:
+    fill(shared)
+    bob = Library(pg_member_url(pg_url, "bob"))
+    try:
+        shared.set_status([1], ReadingStatus.READ)
+        bob.set_status([1, 2], ReadingStatus.READ)
+        readers = shared.readers([1, 2, 3])
+        assert {k: sorted(v) for k, v in readers.items()} == {
+            1: sorted([pg_member(pg_url), "bob"]),
+            2: ["bob"],
+        }
+    finally:
+        bob.close()
+
+
+def pg_member(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return str(make_url(url).username)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_an_edit_on_notes_changed_elsewhere_is_refused_with_theirs_shown(
+    backend: str, tmp_path: Path, pg_url: str, pg_member_url: MemberUrl
+) -> None:
+    location = str(tmp_path / "library.sqlite") if backend == "sqlite" else pg_url
+    other = location if backend == "sqlite" else pg_member_url(pg_url, "bob")
+    mine, theirs = Library(location), Library(other)
+    try:
+        import_file(mine, HF_TEXT_SAMPLES[2], year=2025)
+        before = mine.get(1)
+        theirs.set_notes(1, "theirs", replacing="")
+        with pytest.raises(StaleEdit) as refused:
+            mine.set_notes(1, "mine", replacing=before.notes)
+        assert refused.value.current.notes == "theirs"  # type: ignore[attr-defined]
+        assert mine.get(1).notes == "theirs"
+        assert mine.get(1).version > before.version
+        # A change to another field is no conflict: the edit goes through.
+        theirs.add_tags([1], ["later"])
+        mine.set_notes(1, "theirs + mine", replacing="theirs")
+        assert theirs.get(1).notes == "theirs + mine"
+    finally:
+        mine.close()
+        theirs.close()
+
+
+def test_the_first_member_creates_the_schema_and_outsiders_get_one_sentence(
+    pg_url: str, pg_member_url: MemberUrl
+) -> None:
+    first = Library(pg_url)
+    first.close()
+    second = Library(pg_member_url(pg_url, "carol"))  # finds it made, by the group's role
+    second.create_list("Carol's")
+    second.close()
+    with pytest.raises(UserError) as refused:
+        outsider = Library(pg_member_url(pg_url, "mallory", in_group=False))
+        try:
+            outsider.create_list("Mallory's")
+        finally:
+            outsider.close()
+    assert "Traceback" not in str(refused.value)
+    assert len(str(refused.value).splitlines()) == 1
+
+
+def test_a_database_holding_other_tables_is_refused(pg_url: str) -> None:
+    engine = create_engine(pg_url)
+    with engine.begin() as c:
+        c.execute(text("CREATE TABLE papers (x int)"))
+    engine.dispose()
+    with pytest.raises(LibraryOpenError, match="did not make"):
+        Library(pg_url)
+
+
+def test_the_command_line_opens_a_url_from_the_environment(pg_url: str, tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "readinglist.cli", "import", str(HF_TEXT_SAMPLES[2])],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**__import__("os").environ, "READINGLIST_LIBRARY": pg_url},
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "added 72 new papers" in run.stdout
+    assert pg_rows(pg_url, "SELECT count(*) FROM paper_data") == [(72,)]
+
+
+def test_members_working_at_once_end_as_if_one_had_done_everything(
+    pg_url: str, pg_member_url: MemberUrl, tmp_path: Path
+) -> None:
+    """Two members import overlapping pages, tag, add to one list and issue keys at once: the
+    papers, tags, list entries and keys are what one member doing it all in turn gets."""
+    alone = tmp_path / "alone.sqlite"
+    first, second, third = map(str, HF_TEXT_SAMPLES)
+    for args in (["import", first, second], ["import", second, third]):
+        done = subprocess.run(
+            [sys.executable, "-m", "readinglist.cli", "--library", str(alone), *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+    bob = pg_member_url(pg_url, "bob")
+    Library(pg_url).close()  # the schema, so both start on an existing library
+    results = Together(
+        [cli(pg_url, "import", first, second), cli(bob, "import", second, third)]  # type: ignore[arg-type]
+    ).go()
+    assert_clean(results)
+    expected = Library(alone)
+    group = Library(pg_url)
+    try:
+        assert sorted(r.title for r in expected.search("")) == sorted(
+            r.title for r in group.search("")
+        )
+        assert group.count() == expected.count()
+        ids = [str(i) for i in range(1, 41)]
+        group.create_list("Group")
+        bib = [tmp_path / f"out{n}.bib" for n in range(2)]
+        results = Together(
+            [
+                cli(pg_url, "tag", *ids[:30], "+Shared"),  # type: ignore[arg-type]
+                cli(bob, "tag", *ids[10:], "+shared"),  # type: ignore[arg-type]
+                cli(pg_url, "list", "add", "Group", *ids[:25]),  # type: ignore[arg-type]
+                cli(bob, "list", "add", "Group", *ids[15:]),  # type: ignore[arg-type]
+                cli(pg_url, "export", "--format", "bibtex", "-o", str(bib[0])),  # type: ignore[arg-type]
+                cli(bob, "export", "--format", "bibtex", "-o", str(bib[1])),  # type: ignore[arg-type]
+            ]
+        ).go()
+        assert_clean(results)
+        assert [t.count for t in group.tags() if t.name.lower() == "shared"] == [40]
+        assert sorted(group.list_paper_ids("Group")) == list(range(1, 41))
+        positions = pg_rows(
+            pg_url,
+            "SELECT li.position FROM list_items li JOIN reading_lists l ON l.id = li.list_id "
+            "WHERE l.name = 'Group' ORDER BY li.position",
+        )
+        assert [p for (p,) in positions] == list(range(1, 41))
+        keys = [k for (k,) in pg_rows(pg_url, "SELECT citation_key FROM paper_data")]
+        assert None not in keys and len({str(k).lower() for k in keys}) == len(keys)
+        exported = [sorted(x for x in b.read_text().splitlines() if x.startswith("@")) for b in bib]
+        assert exported[0] == exported[1] and len(exported[0]) == len(keys)
+    finally:
+        expected.close()
+        group.close()
+
+
+def test_a_write_waits_for_another_members_and_then_says_busy_or_stops_on_cancel(
+    shared: Library,
+) -> None:
+    from sqlalchemy import create_engine as engine_for
+
+    from readinglist.core.errors import ImportCancelled, LibraryWriteError
+    from readinglist.core.postgres import WRITE_LOCK
+
+    other = engine_for(shared.url or "")
+    try:
+        with other.connect() as holder, holder.begin():
+            holder.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            with (
+                pytest.raises(LibraryWriteError, match="is busy") as busy,
+                shared.store.write(busy_timeout=0.3) as c,
+            ):
+                c.exec_driver_sql("SELECT 1")
+            assert len(str(busy.value).splitlines()) == 1
+            asked: list[int] = []
+            with (
+                pytest.raises(ImportCancelled),
+                shared.store.write(busy_timeout=30, cancelled=lambda: asked.append(1) is None) as c,
+            ):
+                c.exec_driver_sql("SELECT 1")
+            assert asked  # the wait looked at Cancel, and stopped at once
+        # The holder is gone: the lock is free again.
+        shared.create_list("After")
+        assert [n.name for n in shared.lists()] == ["After"]
+    finally:
+        other.dispose()
