@@ -79,6 +79,12 @@ def _add(library: Library, *papers: ParsedPaper) -> list[int]:
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
     lib = Library(tmp_path_factory.mktemp("search") / "library.sqlite")
+    add_search_papers(lib)
+    return lib
+
+
+def add_search_papers(lib: Library) -> None:
+    """The four papers (with notes, tags, a list and a status) the query suite searches."""
     day = DatePrecision.DAY
     ids = _add(
         lib,
@@ -123,60 +129,60 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
     lib.add_tags([ids[0], ids[2]], ["to-read"])
     lib.add_to_list("Thesis", [ids[1]], create=True)
     lib.set_status([ids[1]], "read")
-    return lib
 
 
 def titles(library: Library, query: str) -> list[str]:
     return [p.title.split()[0] for p in library.search(query)]
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("training efficiency", {"Training"}),
-        ("train effic", {"Training", "Efficient"}),  # every word is a prefix
-        ("TRAIN effic", {"Training", "Efficient"}),
-        ('"training efficiency"', {"Training"}),
-        ("training -speech", {"Efficient"}),
-        ("speech OR survey", {"Training", "A"}),
-        ("cafe elan", {"A"}),  # accents folded both ways
-        ("café", {"A"}),
-        ("title:training", {"Training", "Efficient"}),
-        ("abstract:sampling", {"Training"}),
-        ("quokka", {"Notes"}),  # notes are searched
-        ("notes:quokka", {"Notes"}),
-        ("tag:to-read", {"Training", "A"}),
-        ("tag:TO-READ -speech", {"A"}),
-        ("list:thesis", {"Efficient"}),
-        ("status:read", {"Efficient"}),
-        ("status:unread", {"Training", "A", "Notes"}),
-        ("org:tencent", {"Efficient"}),
-        ("source:fixture", {"Training", "Efficient", "A", "Notes"}),
-        ("year:2024", {"Training"}),
-        ("year:>=2023", {"Training", "A"}),
-        ("year:2022..2023", {"Efficient", "A"}),
-        ("year:<2023", {"Efficient"}),
-        ("authors:>10", {"Training"}),
-        ("authors:müller", {"A"}),
-        ("comments:>0", {"Training"}),
-        ("upvotes:>=5", {"Training", "A"}),
-        ("has:code", {"Efficient"}),
-        ("has:arxiv", {"Efficient"}),
-        ("has:authors", {"A"}),
-        ("has:notes", {"Notes"}),
-        ("arxiv:2205.00001", {"Efficient"}),
-        ("100%", {"Notes"}),
-        ("pure_underscores", {"Notes"}),
-        ('"quotes"', {"Notes"}),
-        ("training (speech OR vision)", {"Training", "Efficient"}),
-        ("NOT training", {"A", "Notes"}),
-        ("-tag:to-read", {"Efficient", "Notes"}),
-        ("zzzz", set()),
-        ("t", set()),  # one character is a whole word, not a prefix of every "t…"
-        ("d", {"Notes"}),  # "c*d" holds the word "d"
-        ("%%% ***", {"Training", "Efficient", "A", "Notes"}),  # nothing searchable: all
-    ],
-)
+# Each query and the papers it finds (by first title word); test_search_postgres.py runs them too.
+QUERY_CASES: list[tuple[str, set[str]]] = [
+    ("training efficiency", {"Training"}),
+    ("train effic", {"Training", "Efficient"}),  # every word is a prefix
+    ("TRAIN effic", {"Training", "Efficient"}),
+    ('"training efficiency"', {"Training"}),
+    ("training -speech", {"Efficient"}),
+    ("speech OR survey", {"Training", "A"}),
+    ("cafe elan", {"A"}),  # accents folded both ways
+    ("café", {"A"}),
+    ("title:training", {"Training", "Efficient"}),
+    ("abstract:sampling", {"Training"}),
+    ("quokka", {"Notes"}),  # notes are searched
+    ("notes:quokka", {"Notes"}),
+    ("tag:to-read", {"Training", "A"}),
+    ("tag:TO-READ -speech", {"A"}),
+    ("list:thesis", {"Efficient"}),
+    ("status:read", {"Efficient"}),
+    ("status:unread", {"Training", "A", "Notes"}),
+    ("org:tencent", {"Efficient"}),
+    ("source:fixture", {"Training", "Efficient", "A", "Notes"}),
+    ("year:2024", {"Training"}),
+    ("year:>=2023", {"Training", "A"}),
+    ("year:2022..2023", {"Efficient", "A"}),
+    ("year:<2023", {"Efficient"}),
+    ("authors:>10", {"Training"}),
+    ("authors:müller", {"A"}),
+    ("comments:>0", {"Training"}),
+    ("upvotes:>=5", {"Training", "A"}),
+    ("has:code", {"Efficient"}),
+    ("has:arxiv", {"Efficient"}),
+    ("has:authors", {"A"}),
+    ("has:notes", {"Notes"}),
+    ("arxiv:2205.00001", {"Efficient"}),
+    ("100%", {"Notes"}),
+    ("pure_underscores", {"Notes"}),
+    ('"quotes"', {"Notes"}),
+    ("training (speech OR vision)", {"Training", "Efficient"}),
+    ("NOT training", {"A", "Notes"}),
+    ("-tag:to-read", {"Efficient", "Notes"}),
+    ("zzzz", set()),
+    ("t", set()),  # one character is a whole word, not a prefix of every "t…"
+    ("d", {"Notes"}),  # "c*d" holds the word "d"
+    ("%%% ***", {"Training", "Efficient", "A", "Notes"}),  # nothing searchable: all
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), QUERY_CASES)
 def test_queries_find_the_right_papers(library: Library, query: str, expected: set[str]) -> None:
     assert set(titles(library, query)) == expected
 

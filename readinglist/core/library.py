@@ -153,10 +153,15 @@ class Library:
     ) -> list[int]:
         """Ids of the matching papers, in order. Raises QueryError for a malformed query."""
         parsed = parse_query(query) if isinstance(query, str) else query
-        compiled = compile_search(
-            parsed, sort, scope_sql=scope_sql, limit=limit, similar=self.similar
-        )
         with self._read() as c:
+            compiled = compile_search(
+                parsed,
+                sort,
+                scope_sql=scope_sql,
+                limit=limit,
+                similar=self.similar,
+                postgres=is_postgres(c),
+            )
             # Straight through the driver: at 100,000 ids SQLAlchemy's per-row result
             # processing costs more than the query itself.
             cursor = c.connection.driver_connection.execute(  # type: ignore[union-attr]

@@ -38,7 +38,7 @@ def papers_scope(ids: Sequence[int]) -> str:
     """Exactly these papers (an import's new ones, say), as runs of consecutive ids."""
     ordered = sorted({int(i) for i in ids})
     if not ordered:
-        return "0"
+        return "FALSE"
     runs: list[str] = []
     first = previous = ordered[0]
     for paper_id in [*ordered[1:], None]:
