@@ -55,6 +55,11 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KB on Linux
 
 
+def _load() -> str:
+    """The machine's load averages (1, 5, 15 min): the figures here move with them."""
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def _check(label: str, value: float, target: float, unit: str = "ms") -> str:
     verdict = "ok" if value <= target else "MISSED"
     return f"{label:<34} {value:9.1f} {unit}   (target <= {target:.0f} {unit}: {verdict})"
@@ -384,9 +389,12 @@ def main() -> int:
 
     started = time.perf_counter()
     # Built (or found) in a child process, so this process's peak RSS is the window's alone.
+    # With its related-papers model built, as after the window's first start: that build (a
+    # minute at 100,000 papers, measured by bench_related.py) otherwise runs in the background
+    # through every keystroke measured here.
     built = subprocess.run(
         [sys.executable, "-c",
-         f"from synthetic_library import build; print(build({args.papers}))"],
+         f"from synthetic_library import build, build_related; print(build_related(build({args.papers})))"],
         cwd=Path(__file__).resolve().parent, capture_output=True, text=True, check=True,
     )  # fmt: skip
     library_path = Path(built.stdout.strip().splitlines()[-1])
@@ -458,6 +466,7 @@ def main() -> int:
         edit.clear()
         run_until(lambda: model.complete)
 
+    load_before_typing = _load()
     keystrokes: list[float] = []
     complete: list[float] = []  # until the whole id list is in the model (background query)
     edit.setFocus()
@@ -475,6 +484,7 @@ def main() -> int:
             complete.append(_ms(time.perf_counter() - begin))
         found = model.rowCount()
         clear_filter()
+    load_after_typing = _load()
 
     # --- sorting by each column, both directions
     sorts: dict[str, float] = {}
@@ -553,6 +563,7 @@ def main() -> int:
         f"ReadingList window, {library.count():,} papers, typing {WORD!r} {args.rounds} times "
         "(after one untimed round)"
     )
+    print(f"  load average before / after typing: {load_before_typing}, {load_after_typing}")
     print(_check("first paint (process start)", paint, TARGETS["first paint"]))
     print(_check("keystroke p50", p50, TARGETS["keystroke p95"]))
     print(_check("keystroke p95", p95, TARGETS["keystroke p95"]))
@@ -587,8 +598,10 @@ def main() -> int:
         f"Dropping {page.name} ({page.stat().st_size / 1e6:.0f} MB, {args.drop:,} papers) on "
         f"the window; longest GUI-thread stall (target <= {TARGETS['stall']:.0f} ms):"
     )
+    before = _load()
     for line in drop_and_import(library_path, page):
         print(f"  {line.removeprefix('stall ')}")
+    print(f"  load average before / after: {before}, {_load()}")
     return 0
 
 

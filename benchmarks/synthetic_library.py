@@ -95,5 +95,19 @@ def build(count: int = 100_000, batch: int = 10_000) -> Path:
     return path
 
 
+def build_related(path: Path) -> Path:
+    """`path`, with its related-papers model built and cached in it (once)."""
+    from readinglist.core.related import RelatedPapers
+
+    library = Library(path)
+    try:
+        related = RelatedPapers(library)
+        if not related.has_cached_model():
+            related.refresh()
+    finally:
+        library.close()
+    return path
+
+
 if __name__ == "__main__":
     print(build())

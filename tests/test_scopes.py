@@ -34,3 +34,24 @@ def test_scopes(tmp_path: Path) -> None:
     source = library.sources()[1]
     assert library.count(scopes.source_scope(source.id)) == source.paper_count
     library.close()
+
+
+def test_the_last_import_is_every_file_of_it(tmp_path: Path) -> None:
+    from readinglist.core.importing import ImportRequest
+    from readinglist.importers import ParseOptions, parse_listing, read_listing
+
+    library = Library(tmp_path / "library.sqlite")
+    import_file(library, HF_TEXT_SAMPLES[0], year=2025)
+    requests = []
+    for path in HF_TEXT_SAMPLES[1:]:
+        listing = read_listing(path)
+        result = parse_listing(listing, ParseOptions(year=2025))
+        requests.append(ImportRequest(result, listing.name, str(path), listing.sha256))
+    summaries = library.import_many(requests)  # a drop of several files: one import
+    new = {paper_id for summary in summaries for paper_id in summary.new_ids}
+    assert len(new) > len(summaries[-1].new_ids) > 0
+    assert set(library.search_ids("", scope_sql=scopes.last_import_scope())) == new
+    # Importing a page again adds nothing: nothing is new in that import.
+    import_file(library, HF_TEXT_SAMPLES[0], year=2025)
+    assert library.count(scopes.last_import_scope()) == 0
+    library.close()

@@ -247,3 +247,33 @@ def test_the_largest_queries_allowed_run_alike(
     many = " ".join(f"{chr(97 + i % 26)}{i}" for i in range(25)) + " model"
     for query in (nested, negated, fields, many, " ".join(["model"] * 50)):
         assert shared.search_ids(query, sort) == file_library.search_ids(query, sort), query
+
+
+def test_a_big_import_leaves_the_word_index_ready_for_searches(pg_url: str) -> None:
+    """After a bulk import the planner knows papers_fts (else it reads the whole table for a
+    word) and the import's words are in the GIN index proper, not its pending list."""
+    shared = Library(pg_url)
+    try:
+        batch = [
+            ParsedPaper(title=f"Bulk paper {n} on topic {n % 7}", line=n + 1, abstract=f"w{n}")
+            for n in range(1000)
+        ]
+        result = ParseResult(format="test", papers=batch)
+        shared.import_result(result, file_name="bulk.txt", file_path=None, sha256="bulk")
+        with shared.store.read() as c:
+            analyzed = c.execute(
+                text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'papers_fts'")
+            ).scalar_one()
+            plan = "\n".join(
+                c.execute(
+                    text(
+                        "EXPLAIN SELECT rowid FROM papers_fts "
+                        "WHERE document @@ readinglist_query('w123', true, '')"
+                    )
+                ).scalars()
+            )
+        assert analyzed is not None
+        assert "ix_papers_fts_document" in plan
+        assert len(shared.search_ids("topic")) == 1000
+    finally:
+        shared.close()

@@ -65,6 +65,12 @@ def now_text() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def import_time_text() -> str:
+    """An import's one time, on each page it stores and each paper it adds: to the
+    microsecond, so that no other import shares it (imports a second apart did)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
 def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 

@@ -27,18 +27,11 @@ def source_scope(source_id: int) -> str:
     return f"p.id IN (SELECT paper_id FROM appearances WHERE source_id = {int(source_id)})"
 
 
-_LAST_SOURCE = "(SELECT id FROM sources ORDER BY imported_at DESC, id DESC LIMIT 1)"
-
-
 def last_import_scope() -> str:
-    """Papers the latest import added: on its page, and on no page imported before it.
-
-    (Timestamps alone cannot tell: imports a second apart share them.)"""
-    return (
-        f"p.id IN (SELECT a.paper_id FROM appearances a WHERE a.source_id = {_LAST_SOURCE}) "
-        "AND NOT EXISTS (SELECT 1 FROM appearances b WHERE b.paper_id = p.id "
-        f"AND b.source_id < {_LAST_SOURCE})"
-    )
+    """Papers the latest import added, from every file of it (a drop of several files is
+    one import): an import stamps its pages and the papers it adds with one time, its own
+    to the microsecond."""
+    return "p.added_at = (SELECT max(imported_at) FROM sources)"
 
 
 def papers_scope(ids: Sequence[int]) -> str:

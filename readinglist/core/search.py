@@ -524,8 +524,8 @@ def _pg_top_level(compiler: _Compiler, node: Node | None) -> tuple[str, list[Wor
     return match, list(positive.values())
 
 
-def _pg_bm25(compiler: _Compiler, phrases: list[Words]) -> tuple[str, str]:
-    """(WITH clause, score over `f`): FTS5's bm25 of `f` for `phrases`, higher is better.
+def _pg_bm25(compiler: _Compiler, phrases: list[Words]) -> tuple[str, str, str]:
+    """(WITH clause, joins to `f`, score): FTS5's bm25 of `f` for `phrases`, higher better.
 
     FTS5 (fts5_aux.c) sums over the query's phrases, in order, idf * (tf * (k1 + 1)) /
     (tf + k1 * (1 - b + b * length / average length)), k1 1.2, b 0.75, every column weight 1:
@@ -556,18 +556,51 @@ def _pg_bm25(compiler: _Compiler, phrases: list[Words]) -> tuple[str, str]:
         "CROSS JOIN LATERAL (SELECT ((s.documents - h.hits)::float8 + 0.5::float8) "
         "/ (h.hits::float8 + 0.5::float8)) AS x (ratio)) "
     )
+    # Each phrase's tf once per row (OFFSET 0 keeps the LATERAL from being folded into each
+    # use, which would compute it again at each). Each reads (detoasts) the document anew:
+    # 5 us a row here, where a copy to share (document || '') costs 16.
+    tfs = ", ".join(
+        "ts_rank_cd('{1,1,1,1}'::float4[], f.document, "
+        f"(SELECT queries[{i}] FROM ranking), 0)::float8 AS tf{i}"
+        for i in range(1, len(phrases) + 1)
+    )
+    joins = f" CROSS JOIN LATERAL (SELECT {tfs} OFFSET 0) AS t"
     score = "0::float8"
     for i in range(1, len(phrases) + 1):
-        tf = (
-            "ts_rank_cd('{1,1,1,1}'::float4[], f.document, "
-            f"(SELECT queries[{i}] FROM ranking), 0)::float8"
-        )
         score = (
-            f"({score} + (SELECT idfs[{i}] FROM ranking) * (({tf} * (1.2::float8 + 1.0::float8))"
-            f" / ({tf} + 1.2::float8 * (1::float8 - 0.75::float8 + 0.75::float8 * "
+            f"({score} + (SELECT idfs[{i}] FROM ranking) * ((t.tf{i} * (1.2::float8 + 1.0::float8))"
+            f" / (t.tf{i} + 1.2::float8 * (1::float8 - 0.75::float8 + 0.75::float8 * "
             "f.words::float8 / (SELECT average FROM ranking)))))"
         )
-    return with_sql, score
+    return with_sql, joins, score
+
+
+def _pg_one_phrase_ranked(
+    compiler: _Compiler, words: Words, descending: bool, limit: int | None
+) -> CompiledSearch:
+    """One word or phrase alone, by relevance: the papers holding it are the matches, so the
+    n of its idf is their count, taken in the same scan (count(*) OVER ()) instead of a
+    second one. The score is `_pg_bm25`'s, operation for operation."""
+    query = f"(SELECT {compiler.words(words)})"
+    ratio = "((s.documents - m.hits)::float8 + 0.5::float8) / (m.hits::float8 + 0.5::float8)"
+    idf = f"(CASE WHEN {ratio} <= 1 THEN 1e-6::float8 ELSE ln({ratio}) END)"
+    average = "(s.words::float8 / nullif(s.documents, 0)::float8)"
+    score = (
+        f"(0::float8 + {idf} * ((m.tf * (1.2::float8 + 1.0::float8)) / (m.tf + 1.2::float8 "
+        f"* (1::float8 - 0.75::float8 + 0.75::float8 * m.words::float8 / {average}))))"
+    )
+    # tf below the window (OFFSET 0), which then keeps three numbers a row, not documents.
+    sql = (
+        "SELECT m.rowid FROM (SELECT x.rowid, x.words, x.tf, count(*) OVER () AS hits FROM "
+        "(SELECT f.rowid, f.words, "
+        f"ts_rank_cd('{{1,1,1,1}}'::float4[], f.document, {query}, 0)::float8 AS tf "
+        f"FROM papers_fts f WHERE f.document @@ {query} OFFSET 0) AS x) AS m "
+        f"CROSS JOIN papers_fts_stats s "
+        f"ORDER BY {score} {'DESC' if descending else 'ASC'}, m.rowid DESC"
+    )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return CompiledSearch(sql, compiler.params)
 
 
 # Sort columns holding text PostgreSQL must order byte by byte, as SQLite's BINARY does.
@@ -607,26 +640,35 @@ def _compile_postgres(
         order = f"r.key {'ASC' if spec.descending else 'DESC'}"
     elif spec.field == "relevance" and relevance:
         match, phrases = relevance
-        with_sql, score = _pg_bm25(compiler, phrases)
         where = _without_plain_words(where)
+        alone = where is None and not scope_sql and select == "p.id" and len(phrases) == 1
+        only = compiler.words(phrases[0])
+        if alone and match in (only, f"({only})"):  # one phrase, nothing negated
+            return _pg_one_phrase_ranked(compiler, phrases[0], spec.descending, limit)
+        with_sql, joins, score = _pg_bm25(compiler, phrases)
         # Higher is better here (FTS5's rank is minus this); ties by id, newest first.
         order = f"{score} {'DESC' if spec.descending else 'ASC'}, f.rowid DESC"
         if where is None and not scope_sql and select == "p.id":
             sql = (
-                f"{with_sql}SELECT f.rowid FROM papers_fts f WHERE f.document @@ (SELECT {match}) "
-                f"ORDER BY {order}"
+                f"{with_sql}SELECT f.rowid FROM papers_fts f{joins} "
+                f"WHERE f.document @@ (SELECT {match}) ORDER BY {order}"
             )
             if limit is not None:
                 sql += f" LIMIT {int(limit)}"
             return CompiledSearch(sql, compiler.params)
-        from_sql = "papers p JOIN papers_fts f ON f.rowid = p.id"
+        from_sql = f"papers p JOIN papers_fts f ON f.rowid = p.id{joins}"
         conditions.append(f"f.document @@ (SELECT {match})")
     else:
         column, _default_desc = SORT_COLUMNS.get(spec.field, SORT_COLUMNS["added"])
+        nullable = column not in _NOT_NULL
         if column in _PG_BINARY:
             column += ' COLLATE "C"'
-        # SQLite puts NULLs last both ways (smallest, or NULLS LAST); PostgreSQL must be told.
-        direction = "DESC NULLS LAST" if spec.descending else "ASC NULLS LAST"
+        # SQLite puts NULLs last both ways (smallest, or NULLS LAST); PostgreSQL must be told
+        # (the indexes of postgres_schema.py step 2 hold that order). A column never NULL
+        # keeps PostgreSQL's own order, which its plain index serves both ways.
+        direction = "DESC" if spec.descending else "ASC"
+        if nullable:
+            direction += " NULLS LAST"
         order = f"{column} {direction}, p.id {'DESC' if spec.descending else 'ASC'}"
     if where is not None:
         conditions.append(compiler.compile(where))

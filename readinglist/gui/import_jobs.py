@@ -5,6 +5,9 @@ library and the importers, reporting through `progress(done, total)` and stoppin
     read_files  -> listings read from disk, one sentence per file that cannot be
     build_preview -> each listing parsed and dry-run against the library: the preview's rows
     run_import  -> the import itself
+
+A drop with a big file (importers/elsewhere.py) is parsed, dry-run and imported in a child
+process, whole: in a worker thread that Python work held the GIL the window paints with.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from readinglist.core.errors import ImportCancelled, ListingError
 from readinglist.core.importing import ImportRequest
 from readinglist.core.library import Library
 from readinglist.core.summary import ImportSummary
-from readinglist.gui.models.import_preview import PreviewRow, rows_from_summary
+from readinglist.gui.models.import_preview import PreviewRow, rows_from_summary, shared_lines
 from readinglist.gui.worker import Progress
 from readinglist.importers import (
     ListingText,
@@ -31,7 +34,7 @@ from readinglist.importers import (
 from readinglist.importers.elsewhere import (
     ListingReadElsewhere,
     big_file,
-    parse_elsewhere,
+    import_elsewhere,
     unread,
 )
 
@@ -50,6 +53,7 @@ class ImportChoice:
 
     listings: list[ParsedListing]
     list_name: str | None
+    year: int | None = None  # the year the preview assumed (a drop parsed again uses it)
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class ImportPreview:
     errors: list[str] = field(default_factory=list)  # one sentence per file left out
     list_names: list[str] = field(default_factory=list)  # the library's reading lists
     _counts: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    # The (file, line) places several rows share, if worked out in the background already.
+    shared_lines: set[tuple[str, int]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def listings(self) -> list[ListingText]:
@@ -125,24 +131,22 @@ def build_preview(
 
     A paper on several of the dropped files is new once: later sightings are marked as
     already there, as the import (one transaction) will find them."""
-    parsed: list[ParsedListing] = []
-    notes: list[str] = list(errors)
+    if _elsewhere(listings):
+        done = import_elsewhere(
+            _location(library), listings, year, dry_run=True, progress=progress, cancelled=cancelled
+        )
+        parsed = [ParsedListing(*pair) for pair in zip(done.listings, done.results, strict=True)]
+        return _preview(library, parsed, done.columns, done.summaries, errors, done.errors, year)
+    parsed = []
     parse_errors: list[str] = []
     for listing in listings:
         _check(cancelled)
         progress(0, 0, f"Parsing {listing.name}…")
         try:
-            if isinstance(listing, ListingReadElsewhere) and listing.path is not None:
-                digest = listing.digest or None  # a second parse: the file must not change
-                parsed.append(
-                    ParsedListing(*parse_elsewhere(listing.path, year, cancelled, digest))
-                )
-            else:
-                result = parse_listing(listing, ParseOptions(year=year))
-                parsed.append(ParsedListing(listing, result))
+            result = parse_listing(listing, ParseOptions(year=year))
+            parsed.append(ParsedListing(listing, result))
         except ListingError as exc:
             parse_errors.append(str(exc))
-    notes.extend(parse_errors)
     total = sum(len(item.result.papers) for item in parsed)
     progress(0, total, f"Comparing {total:,} papers with the library…")
     # One dry run for the whole drop, as the import will be one transaction: a paper on two
@@ -150,18 +154,49 @@ def build_preview(
     summaries = library.import_many(
         [_request(item) for item in parsed], dry_run=True, progress=progress, cancelled=cancelled
     )
+    columns = [[paper.column for paper in item.result.papers] for item in parsed]
+    return _preview(library, parsed, columns, summaries, errors, parse_errors, year)
+
+
+def _location(library: Library) -> Path | str:
+    """Where a child process opens the same library: its file, or its server's URL."""
+    location = library.url or library.path
+    assert location is not None
+    return location
+
+
+def _elsewhere(listings: Sequence[ListingText]) -> bool:
+    """Whether a drop holds a big file: then all of it goes to a child process."""
+    return any(isinstance(listing, ListingReadElsewhere) for listing in listings)
+
+
+def _preview(
+    library: Library,
+    parsed: list[ParsedListing],
+    columns: Sequence[Sequence[int | None]],
+    summaries: Sequence[ImportSummary],
+    errors: Sequence[str],
+    parse_errors: Sequence[str],
+    year: int | None,
+) -> ImportPreview:
+    notes: list[str] = [*errors, *parse_errors]
     rows: list[PreviewRow] = []
-    for item, summary in zip(parsed, summaries, strict=True):
+    for item, paper_columns, summary in zip(parsed, columns, summaries, strict=True):
         listing, result = item.listing, item.result
-        columns = [paper.column for paper in result.papers]
-        rows.extend(rows_from_summary(summary, columns, len(rows)))
+        rows.extend(rows_from_summary(summary, paper_columns, len(rows)))
         prefix = f"{listing.name}: " if len(parsed) > 1 else ""
         notes.extend(f"{prefix}{assumption}" for assumption in result.assumptions)
         notes.extend(f"{prefix}{warning}" for warning in result.warnings)
         if summary.same_file_seen_before:
             notes.append(f"{listing.name} was imported before.")
     preview = ImportPreview(
-        parsed, rows, notes, year, [*errors, *parse_errors], [n.name for n in library.lists()]
+        parsed,
+        rows,
+        notes,
+        year,
+        [*errors, *parse_errors],
+        [n.name for n in library.lists()],
+        shared_lines=shared_lines(rows),
     )
     _ = preview.counts  # counted here, in the background
     return preview
@@ -182,6 +217,18 @@ def run_import(
 ) -> list[ImportSummary]:
     """Import every chosen listing in one transaction; Cancel raises ImportCancelled and
     stores nothing of any."""
+    listings = [item.listing for item in choice.listings]
+    if _elsewhere(listings):
+        done = import_elsewhere(
+            _location(library),
+            listings,
+            choice.year,
+            dry_run=False,
+            list_name=choice.list_name,
+            progress=progress,
+            cancelled=cancelled,
+        )
+        return done.summaries
     total = sum(len(item.result.papers) for item in choice.listings)
     progress(0, total, f"Importing {total:,} papers…")
     return library.import_many(

@@ -112,9 +112,10 @@ def test_a_big_drop_is_read_parsed_previewed_and_imported_in_the_background(
 ) -> None:
     threads = Threads()
     monkeypatch.setattr(importers_base, "parse_as", threads.wrap("parse", importers_base.parse_as))
-    # A page this big is read and parsed in a child process, started from a worker thread.
+    # A page this big is read, parsed, dry-run and imported in a child process, started from
+    # a worker thread: this process never parses it, nor imports it.
     monkeypatch.setattr(
-        import_jobs, "parse_elsewhere", threads.wrap("parse", import_jobs.parse_elsewhere)
+        import_jobs, "import_elsewhere", threads.wrap("elsewhere", import_jobs.import_elsewhere)
     )
     monkeypatch.setattr(library, "import_many", threads.wrap("import", library.import_many))
     window = make_window(library)
@@ -141,7 +142,8 @@ def test_a_big_drop_is_read_parsed_previewed_and_imported_in_the_background(
 
     assert library.count() == before + PAPERS
     assert worst < STALL_BOUND_MS, f"the GUI thread stalled {worst} ms"
-    assert threads.only_in_background("parse") and threads.only_in_background("import")
+    assert threads.only_in_background("elsewhere")
+    assert "parse" not in threads.names and "import" not in threads.names
     # The user's selection is still the selection: not the 5,000 new rows.
     assert window.table.selected_ids() == chosen
     assert set(window.model.ids) >= set(chosen)
@@ -252,4 +254,32 @@ def test_a_drop_of_several_files_counts_each_paper_once(
     entry = window.sidebar_model.index_of("new")
     assert entry is not None
     count = window.sidebar_model.itemFromIndex(entry.index().siblingAtColumn(1))
+    assert count is not None and count.text() == f"{added:,}"
+
+
+def test_after_a_restart_new_in_the_last_import_is_still_the_whole_drop(
+    qtbot: QtBot, make_window: WindowFactory, empty_library: Library
+) -> None:
+    from tests.helpers import import_file
+
+    import_file(empty_library, HF_TEXT_SAMPLES[0], year=2025)  # an earlier import
+    window = make_window(empty_library)
+    before = empty_library.count()
+    assert drop_files(window, HF_TEXT_SAMPLES[1:])  # several files: one import
+    dialog = wait_for_preview(qtbot, window)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.importer.import_task is None, timeout=20000)
+    wait_until_idle(qtbot, window)
+    added = empty_library.count() - before
+    window.close()
+
+    # The next start knows the drop only from the library: still every file of it (the old
+    # window showed the last file's 42 of them).
+    again = make_window(empty_library)
+    again.select_sidebar("new")
+    qtbot.waitUntil(lambda: again.model.complete and again.sidebar_key == "new")
+    assert again.model.rowCount() == added
+    entry = again.sidebar_model.index_of("new")
+    assert entry is not None
+    count = again.sidebar_model.itemFromIndex(entry.index().siblingAtColumn(1))
     assert count is not None and count.text() == f"{added:,}"

@@ -182,7 +182,7 @@ class ImportPreviewDialog(QDialog):
 
     def _show(self, preview: ImportPreview) -> None:
         self.preview = preview
-        self.model.set_rows(preview.rows)
+        self.model.set_rows(preview.rows, preview.shared_lines)
         # One file: its name is in the window title; the column would only repeat it.
         self.table.setColumnHidden(FILE, len(preview.parsed) < 2)
         self.warnings.setPlainText("\n".join(preview.notes))
@@ -207,5 +207,6 @@ class ImportPreviewDialog(QDialog):
         if self.busy:
             return  # Import is off until the rows for the chosen year are in
         name = self.target_list.currentText().strip() or None
-        self.import_requested.emit(ImportChoice(list(self.preview.parsed), name))
+        choice = ImportChoice(list(self.preview.parsed), name, self.preview.year)
+        self.import_requested.emit(choice)
         self.accept()

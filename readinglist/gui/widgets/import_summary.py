@@ -44,10 +44,10 @@ class ImportSummaryLabel(ElidedLabel):
         self._timer.timeout.connect(self.clear_summary)
         self.hide()
 
-    def show_summaries(self, summaries: Sequence[ImportSummary]) -> None:
-        self.setText(summary_line(summaries))
-        # The tooltip has every file's own line, whole.
-        self.setToolTip("\n".join(s.headline() for s in summaries))
+    def show_text(self, line: str, tooltip: str) -> None:
+        """`line` elided to the room there is; the tooltip has every file's own line, whole."""
+        self.setText(line)
+        self.setToolTip(tooltip)
         self.show()
         self._timer.start()
 

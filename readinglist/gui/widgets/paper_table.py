@@ -148,6 +148,8 @@ class PaperTableView(QTableView):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        # The first rows of a search are on the screen: the model reads the rest of it now.
+        self.paper_model().head_painted()
         if self._drop_row is None:
             return
         # Where the dragged papers will land: a line between two rows.
