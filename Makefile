@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_related.py
 	$(BIN)/python benchmarks/bench_import_command.py
 	$(BIN)/python benchmarks/bench_complete.py
+	$(BIN)/python benchmarks/bench_postgres.py
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py

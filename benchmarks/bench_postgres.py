@@ -39,13 +39,12 @@ def server_url() -> Iterator[str]:
     if url := os.environ.get("BENCH_PG_URL"):
         yield url
         return
-    from tests.postgres import start_server  # the tests' private cluster, started the same way
+    # The tests' private cluster, started the same way, but durable (fsync on) as a real
+    # server is and as SQLite's commits are.
+    from tests.postgres import running_server
 
-    server = start_server()
-    try:
+    with running_server(durable=True) as server:
         yield server.url(server.member, server.create_database("bench"))
-    finally:
-        server.stop()
 
 
 def import_all(library: Library, count: int) -> float:

@@ -164,8 +164,10 @@ class ImportService:
         import. ANALYZE of the tables an import grows (60 ms at 100,000 papers); a plain
         ANALYZE would also read the whole full-text index, and sampled statistics misjudge
         low-cardinality columns such as status and pick slow plans."""
+        # On PostgreSQL, ANALYZE also waits for the server's own autovacuum of the fresh rows.
+        patience = 30.0 if self.store.postgres else 1.0
         try:
-            with self.store.write(busy_timeout=1) as c:
+            with self.store.write(busy_timeout=patience) as c:
                 papers = "paper_data" if is_postgres(c) else "papers"
                 # PostgreSQL's full-text index is a GIN index on a table: without statistics,
                 # or with the import's words still in its pending list (read one by one by
@@ -176,7 +178,7 @@ class ImportService:
                 if words:
                     _merge_pending_words(c)
         except Exception as error:  # busy, say: PRAGMA optimize on close refreshes them instead
-            log.warning("statistics of %s were not refreshed: %s", self.store.path, error)
+            log.warning("statistics of %s were not refreshed: %s", self.store.name, error)
 
     def _import(
         self,

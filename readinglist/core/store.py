@@ -156,16 +156,27 @@ class Store:
         connection.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
-        """A read transaction: one consistent snapshot until the block ends."""
+    def _in_one_sentence(self, busy_timeout: float, *, writing: bool) -> Iterator[None]:
+        """A database failure the user can act on becomes one sentence (LibraryWriteError for
+        a write, LibraryError for a read); a programming error stays what it is."""
         try:
-            with self.engine.connect() as connection:
-                yield connection
+            yield
         except (DBAPIError, sqlite3.Error) as error:
-            sentence = self.describe(error, READ_BUSY_TIMEOUT)
+            sentence = self.describe(error, busy_timeout)
             if sentence is None:
                 raise
+            if writing:
+                raise LibraryWriteError(sentence) from None
             raise LibraryError(sentence.replace("; nothing changed", "")) from None
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction: one consistent snapshot until the block ends."""
+        with (
+            self._in_one_sentence(READ_BUSY_TIMEOUT, writing=False),
+            self.engine.connect() as connection,
+        ):
+            yield connection
 
     @contextmanager
     def write(
@@ -185,7 +196,10 @@ class Store:
             raise RuntimeError("a write transaction is already open on this thread")
         self._writing.active = True
         try:
-            with self.engine.connect() as connection:
+            with (
+                self._in_one_sentence(busy_timeout, writing=True),
+                self.engine.connect() as connection,
+            ):
                 driver = connection.connection.driver_connection
                 try:
                     self._lock(driver, busy_timeout, cancelled)
@@ -198,11 +212,6 @@ class Store:
                         self._after_deferred_checkpoint(connection)
                     with suppress(sqlite3.Error):  # what a pooled connection waits when reading
                         driver.execute(f"PRAGMA busy_timeout = {int(READ_BUSY_TIMEOUT * 1000)}")  # type: ignore[union-attr]
-        except (DBAPIError, sqlite3.Error) as error:
-            sentence = self.describe(error, busy_timeout)
-            if sentence is None:
-                raise
-            raise LibraryWriteError(sentence) from None
         finally:
             self._writing.active = False
 
@@ -292,16 +301,13 @@ class PostgresStore(Store):
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        try:
-            with self.engine.connect() as connection:
-                connection.execution_options(isolation_level="REPEATABLE READ")
-                with connection.begin():
-                    yield connection
-        except DBAPIError as error:
-            sentence = self.describe(error, READ_BUSY_TIMEOUT)
-            if sentence is None:
-                raise
-            raise LibraryError(sentence.replace("; nothing changed", "")) from None
+        with (
+            self._in_one_sentence(READ_BUSY_TIMEOUT, writing=False),
+            self.engine.connect() as connection,
+        ):
+            connection.execution_options(isolation_level="REPEATABLE READ")
+            with connection.begin():
+                yield connection
 
     @contextmanager
     def write(
@@ -314,14 +320,13 @@ class PostgresStore(Store):
             raise RuntimeError("a write transaction is already open on this thread")
         self._writing.active = True
         try:
-            with self.engine.connect() as connection, connection.begin():
+            with (
+                self._in_one_sentence(busy_timeout, writing=True),
+                self.engine.connect() as connection,
+                connection.begin(),
+            ):
                 self._lock_advisory(connection, busy_timeout, cancelled)
                 yield connection
-        except DBAPIError as error:
-            sentence = self.describe(error, busy_timeout)
-            if sentence is None:
-                raise
-            raise LibraryWriteError(sentence) from None
         finally:
             self._writing.active = False
 
