@@ -312,3 +312,29 @@ def test_a_write_waits_for_another_members_and_then_says_busy_or_stops_on_cancel
         assert [n.name for n in shared.lists()] == ["After"]
     finally:
         other.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_near_duplicate_titles_are_reported_alike_on_both_backends(
+    backend: str, tmp_path: Path, pg_url: str
+) -> None:
+    from readinglist.core.entries import ParsedPaper, ParseResult
+
+    library = Library(str(tmp_path / "library.sqlite") if backend == "sqlite" else pg_url)
+    try:
+        fill(library)
+        page = ParseResult(
+            format="synthetic",
+            papers=[
+                ParsedPaper(title="Image Pre-training via Degradation Classification", line=1),
+                ParsedPaper(
+                    title="Image Pre-training via Masked Degradation Classification", line=3
+                ),
+            ],
+        )
+        summary = library.import_result(page, file_name="near.txt", file_path=None, sha256="n" * 64)
+        assert [(d.line, d.other_title) for d in summary.possible_duplicates] == [
+            (3, "Image Pre-training via Degradation Classification")
+        ]
+    finally:
+        library.close()

@@ -368,17 +368,16 @@ class ImportService:
                 if members is not None and len(members) < BLOCK_LIMIT:
                     members.append((paper_id, key, title))
         else:
+            # The first titles of each block in byte order, as SQLite's index holds them (on
+            # PostgreSQL the byte-order index: the database's own collation may sort otherwise).
+            key = 'title_key COLLATE "C"' if is_postgres(c) else "title_key"
+            sql = driver_cursor_sql(
+                c,
+                f"SELECT id, title_key, title FROM papers WHERE {key} >= ? AND {key} < ? "
+                f"ORDER BY {key} LIMIT ?",
+            )
             for block in wanted:
-                blocks[block].extend(
-                    cursor.execute(
-                        driver_cursor_sql(
-                            c,
-                            "SELECT id, title_key, title FROM papers "
-                            "WHERE title_key >= ? AND title_key < ? LIMIT ?",
-                        ),
-                        (block, block + "\uffff", BLOCK_LIMIT),
-                    )
-                )
+                blocks[block].extend(cursor.execute(sql, (block, block + "\uffff", BLOCK_LIMIT)))
         found: list[PossibleDuplicate] = []
         for ref, row in enumerate(new_rows):
             candidates = blocks.setdefault(_block_key(row["title_key"]), [])

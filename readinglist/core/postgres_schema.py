@@ -34,7 +34,6 @@ _NOTIFIED_TABLES = (
 _V1 = (
     """
 CREATE EXTENSION IF NOT EXISTS citext;
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE EXTENSION IF NOT EXISTS unaccent;
 
 CREATE TABLE paper_data (
@@ -75,8 +74,9 @@ CREATE INDEX ix_papers_upvotes ON paper_data (upvotes);
 CREATE INDEX ix_papers_comments ON paper_data (comments);
 CREATE INDEX ix_papers_added_at ON paper_data (added_at);
 CREATE INDEX ix_papers_tags ON paper_data (tags);
--- Near-duplicate titles ("same words, tiny edit") are found by trigram similarity.
-CREATE INDEX ix_papers_title_trgm ON paper_data USING gin (title_key gin_trgm_ops);
+-- Near-duplicate titles are found as on SQLite: the titles sharing a new title's first three
+-- words, in byte order (step 2's ix_papers_title_key_binary); a trigram index would find
+-- other pairs than SQLite does.
 
 -- Each member's own reading status and rating; no row means unread and unrated.
 CREATE TABLE paper_status (
