@@ -130,6 +130,10 @@ def test_status_and_rating_are_each_members_own(
         assert shared.get(1).notes == "bob: see the appendix"
         # A status is not an edit of the paper: nobody's version moves.
         assert shared.get(2).version == bob.get(2).version
+        # Deleting a paper and undoing it brings back every member's status, not only one's.
+        shared.restore(shared.delete_papers([1, 2]))
+        assert shared.get(1).status is ReadingStatus.READ and shared.get(1).rating == 5
+        assert bob.get(2).status is ReadingStatus.READING
     finally:
         bob.close()
 

@@ -79,6 +79,8 @@ class DeletedPapers:
     list_items: list[dict[str, Any]] = field(default_factory=list)
     appearances: list[dict[str, Any]] = field(default_factory=list)
     abstracts: dict[int, str | None] = field(default_factory=dict)
+    # A shared library's statuses and ratings of every member, not only the deleting one's.
+    statuses: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ids(self) -> list[int]:
@@ -491,6 +493,17 @@ class Library:
                     ).mappings()
                 )
                 snapshot.abstracts.update(abstracts(c, chunk))
+                if is_postgres(c):
+                    snapshot.statuses.extend(
+                        dict(r)
+                        for r in c.execute(
+                            text(
+                                "SELECT member, paper_id, status, rating, updated_at "
+                                f"FROM paper_status WHERE paper_id IN {ids_from_json(c, 'ids')}"
+                            ),
+                            {"ids": json.dumps(list(chunk))},
+                        ).mappings()
+                    )
                 c.execute(delete(PAPERS).where(PAPERS.c.id.in_(chunk)))
         return snapshot
 
@@ -522,6 +535,17 @@ class Library:
                 c.execute(
                     text(insert_or_ignore(c, "paper_tags (paper_id, tag_id)", "VALUES (:p, :t)")),
                     {"p": paper_id, "t": found},
+                )
+            if snapshot.statuses:  # every member's own status and rating come back too
+                c.execute(
+                    text(
+                        insert_or_ignore(
+                            c,
+                            "paper_status (member, paper_id, status, rating, updated_at)",
+                            "VALUES (:member, :paper_id, :status, :rating, :updated_at)",
+                        )
+                    ),
+                    snapshot.statuses,
                 )
             if snapshot.tags:  # the tags' return moved the versions on: back to what they were
                 c.execute(
