@@ -342,3 +342,111 @@ def test_near_duplicate_titles_are_reported_alike_on_both_backends(
         ]
     finally:
         library.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_two_members_keep_the_related_papers_model_together(
+    backend: str, tmp_path: Path, pg_url: str, pg_member_url: MemberUrl
+) -> None:
+    """Each window keeps the model in memory; one member's update of the stored model must
+    not break (or go unseen by) the other's (a clash of term ids, found in review)."""
+    from readinglist.core.entries import ParsedPaper, ParseResult
+    from readinglist.core.related.service import RelatedPapers
+
+    location = str(tmp_path / "library.sqlite") if backend == "sqlite" else pg_url
+    other = location if backend == "sqlite" else pg_member_url(pg_url, "bob")
+    alice, bob = Library(location), Library(other)
+    try:
+        first = [
+            ParsedPaper(
+                title=f"Neural networks for graph learning {i}",
+                line=i,
+                abstract="graphs nodes edges learning",
+            )
+            for i in range(1, 6)
+        ]
+        alice.import_result(ParseResult("test", first), file_name="p", file_path=None, sha256="a")
+        mine, theirs = RelatedPapers(alice), RelatedPapers(bob)
+        mine.refresh()
+        theirs.refresh()
+        zebra = ParsedPaper(
+            title="Zebrafish quokka morphology", line=1, abstract="zebrafish quokka"
+        )
+        alice.import_result(ParseResult("test", [zebra]), file_name="q", file_path=None, sha256="b")
+        mine.refresh()
+        theirs.refresh()  # raised a unique violation of related_terms' ids
+        another = ParsedPaper(
+            title="Quokka zebrafish habitats", line=1, abstract="quokka zebrafish"
+        )
+        bob.import_result(ParseResult("test", [another]), file_name="r", file_path=None, sha256="c")
+        theirs.refresh()
+        mine.refresh()
+        assert mine.similar_ids(6) == theirs.similar_ids(6)
+        assert mine.similar_ids(6)[:1] == [7]
+    finally:
+        alice.close()
+        bob.close()
+
+
+def test_a_merge_keeps_every_members_status_and_the_earliest_added_date(
+    pg_url: str, pg_member_url: MemberUrl, shared: Library
+) -> None:
+    fill(shared)
+    bob = Library(pg_member_url(pg_url, "bob"))
+    try:
+        older, newer = sorted([1, 300], key=lambda i: shared.get(i).added_at)
+        bob.set_status([newer], ReadingStatus.READ)
+        bob.set_rating([newer], 4)
+        shared.set_status([older], ReadingStatus.READING)
+        kept = shared.merge(newer, older)
+        assert (
+            kept.added_at
+            == shared.get(newer).added_at
+            == min(kept.added_at, bob.get(newer).added_at)
+        )
+        assert bob.get(newer).status is ReadingStatus.READ and bob.get(newer).rating == 4
+        assert shared.get(newer).status is ReadingStatus.READING
+    finally:
+        bob.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_undoing_a_delete_whose_key_was_given_out_again_is_one_sentence(
+    backend: str, tmp_path: Path, pg_url: str
+) -> None:
+    library = Library(str(tmp_path / "library.sqlite") if backend == "sqlite" else pg_url)
+    try:
+        import_file(library, HF_TEXT_SAMPLES[2], year=2025)
+        key = library.issue_citation_keys([1])[1]
+        deleted = library.delete_papers([1])
+        library.set_citation_key(2, key)
+        with pytest.raises(UserError, match="citation key") as refused:
+            library.restore(deleted)
+        assert len(str(refused.value).splitlines()) == 1
+        assert library.count() == 71
+    finally:
+        library.close()
+
+
+def test_a_nul_character_is_one_sentence_on_postgresql(shared: Library) -> None:
+    fill(shared)
+    with pytest.raises(UserError, match="NUL character"):
+        shared.set_notes(1, "before\x00after")
+    assert shared.get(1).notes == ""
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_tag_typed_again_in_another_case_is_the_same_tag(
+    backend: str, tmp_path: Path, pg_url: str
+) -> None:
+    library = Library(str(tmp_path / "library.sqlite") if backend == "sqlite" else pg_url)
+    try:
+        import_file(library, HF_TEXT_SAMPLES[2], year=2025)
+        library.add_tags([1], ["İstanbul"])
+        library.add_tags([2], ["İstanbul"])  # Python's lower() and the database's disagreed
+        library.add_to_list("İzmir", [1], create=True)
+        library.add_to_list("İzmir", [2])
+        assert [(t.name, t.count) for t in library.tags()] == [("İstanbul", 2)]
+        assert library.list_paper_ids("İzmir") == [1, 2]
+    finally:
+        library.close()

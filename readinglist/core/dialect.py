@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult
+from sqlalchemy import ColumnElement, Connection, CursorResult, Text, func, literal
 from sqlalchemy.util.typing import TupleAny
 
 
@@ -69,6 +69,15 @@ def insert_or_ignore(c: Connection, table_and_columns: str, rows_sql: str) -> st
     if is_postgres(c):
         return f"INSERT INTO {table_and_columns} {rows_sql} ON CONFLICT DO NOTHING"
     return f"INSERT OR IGNORE INTO {table_and_columns} {rows_sql}"
+
+
+def same_name(c: Connection, column: ColumnElement[str], name: str) -> ColumnElement[bool]:
+    """`column` names `name` by the rules of its unique constraint: SQLite's NOCASE (the
+    column's collation), PostgreSQL's citext (the database's lower() of both sides; a bound
+    parameter would be compared as plain text). Python's lower() folds some letters otherwise."""
+    if is_postgres(c):
+        return func.lower(column) == func.lower(literal(name, Text))
+    return column == name
 
 
 def nocase(c: Connection) -> str:

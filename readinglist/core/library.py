@@ -457,6 +457,19 @@ class Library:
                 ),
                 {"k": keep_id, "o": other_id},
             )
+            if is_postgres(c):  # every member's own status and rating: the higher of the two
+                c.execute(
+                    text(
+                        "INSERT INTO paper_status (member, paper_id, status, rating, updated_at) "
+                        "SELECT member, :k, status, rating, updated_at FROM paper_status "
+                        "WHERE paper_id = :o ON CONFLICT (member, paper_id) DO UPDATE SET "
+                        "status = CASE WHEN array_position(ARRAY['unread', 'reading', 'read'], "
+                        "excluded.status) > array_position(ARRAY['unread', 'reading', 'read'], "
+                        "paper_status.status) THEN excluded.status ELSE paper_status.status END, "
+                        "rating = greatest(paper_status.rating, excluded.rating)"
+                    ),
+                    {"k": keep_id, "o": other_id},
+                )
             # Unique columns move only after the other row is gone.
             c.execute(delete(PAPERS).where(PAPERS.c.id == other_id))
             apply_fill(c, keep_id, changes, changes["updated_at"])
@@ -571,4 +584,15 @@ class Library:
                 raise UserError(
                     f"“{row['title']}” cannot come back: the library holds it (or its id) again "
                     f"as paper {clash}, added since it was deleted; nothing changed"
+                )
+            key = row.get("citation_key")
+            holder = None
+            if key:
+                holder = c.execute(
+                    select(PAPERS.c.id).where(func.lower(PAPERS.c.citation_key) == key.lower())
+                ).scalar()
+            if holder is not None:
+                raise UserError(
+                    f"“{row['title']}” cannot come back: its citation key {key} has been given "
+                    f"to paper {holder} since it was deleted; nothing changed"
                 )

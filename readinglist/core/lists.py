@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
-from readinglist.core.dialect import nocase
+from readinglist.core.dialect import nocase, same_name
 from readinglist.core.errors import UserError
 from readinglist.core.fields import now_text
 from readinglist.core.models import ListItem, ReadingList
@@ -38,7 +38,7 @@ def list_id(c: Connection, name: str, create: bool = False) -> int:
     transaction, so two processes never create the same list twice."""
     clean = clean_list_name(name)
     found = c.execute(
-        select(ReadingList.id).where(func.lower(ReadingList.name) == clean.lower())
+        select(ReadingList.id).where(same_name(c, ReadingList.__table__.c.name, clean))
     ).scalar()
     if found is None:
         if not create:
@@ -77,7 +77,7 @@ class ReadingLists:
         clean = clean_list_name(name)
         with self.store.write() as c:
             exists = c.execute(
-                select(ReadingList.id).where(func.lower(ReadingList.name) == clean.lower())
+                select(ReadingList.id).where(same_name(c, ReadingList.__table__.c.name, clean))
             ).scalar()
             if exists is not None:
                 raise UserError(f"a reading list named {clean!r} already exists")
@@ -94,7 +94,7 @@ class ReadingLists:
             found = list_id(c, old)
             clash = c.execute(
                 select(ReadingList.id).where(
-                    func.lower(ReadingList.name) == clean.lower(), ReadingList.id != found
+                    same_name(c, ReadingList.__table__.c.name, clean), ReadingList.id != found
                 )
             ).scalar()
             if clash is not None:

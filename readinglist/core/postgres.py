@@ -66,6 +66,11 @@ def describe_postgres_error(name: str, error: BaseException, busy_timeout: float
             f"{name} is busy: another member has been writing to it for {busy_timeout:g} s; "
             "nothing changed, try again when they are done"
         )
+    if code == "22021" or "cannot contain NUL" in message:  # the server's, or psycopg's own
+        return (
+            f"{name} cannot store a NUL character (PostgreSQL text holds none); remove it from "
+            "what you imported or typed; nothing changed"
+        )
     if code == "53100":
         return f"the server holding {name} has no disk space left; nothing changed"
     if code == "25006":
@@ -126,6 +131,11 @@ def open_postgres_engine(url: str) -> Engine:
     except DBAPIError as error:
         engine.dispose()
         raise _connect_error(url, error) from None
+    except Exception as error:  # psycopg's own, from the migration's script
+        engine.dispose()
+        if type(error).__module__.startswith("psycopg"):
+            raise _connect_error(url, error) from None
+        raise
     except BaseException:
         engine.dispose()
         raise

@@ -135,7 +135,8 @@ CREATE FUNCTION papers_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF """
     + _CHANGED
-    + """ OR NEW.id IS DISTINCT FROM OLD.id OR NEW.version IS DISTINCT FROM OLD.version THEN
+    + """ OR NEW.id IS DISTINCT FROM OLD.id OR NEW.version IS DISTINCT FROM OLD.version
+       OR NEW.added_at IS DISTINCT FROM OLD.added_at THEN
         UPDATE paper_data SET """
     + _UPDATES
     + """, version = NEW.version

@@ -41,6 +41,16 @@ from readinglist.core.postgres import (
 
 log = logging.getLogger(__name__)
 
+# psycopg's own errors, raised where work goes straight through the driver (COPY, cursors);
+# psycopg is optional (readinglist[postgres]).
+try:
+    import psycopg
+
+    DRIVER_ERRORS: tuple[type[Exception], ...] = (psycopg.Error,)
+except ImportError:  # pragma: no cover - without the extra there is no shared library
+    DRIVER_ERRORS = ()
+DATABASE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, sqlite3.Error, *DRIVER_ERRORS)
+
 BUSY_TIMEOUT_ENV = "READINGLIST_BUSY_TIMEOUT"  # seconds; overrides both waits below
 
 
@@ -161,7 +171,7 @@ class Store:
         a write, LibraryError for a read); a programming error stays what it is."""
         try:
             yield
-        except (DBAPIError, sqlite3.Error) as error:
+        except DATABASE_ERRORS as error:
             sentence = self.describe(error, busy_timeout)
             if sentence is None:
                 raise

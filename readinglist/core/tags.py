@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, delete, func, insert, select, text
+from sqlalchemy import Connection, delete, insert, select, text
 
-from readinglist.core.dialect import insert_or_ignore, nocase
+from readinglist.core.dialect import insert_or_ignore, nocase, same_name
 from readinglist.core.errors import UserError
 from readinglist.core.lists import NamedCount
 from readinglist.core.models import PaperTag, Tag
@@ -26,7 +26,9 @@ def check_tag(name: str) -> str:
 def tag_id(c: Connection, name: str, create: bool) -> int | None:
     """The tag called `name` in any case; created when asked (inside the caller's write
     transaction, so two processes tagging at once share one tag)."""
-    found = c.execute(select(Tag.id).where(func.lower(Tag.name) == name.lower())).scalar()
+    # Compared by the column's own rules (NOCASE on SQLite, citext on PostgreSQL), as its
+    # unique constraint is: Python's lower() folds some letters otherwise ("İ").
+    found = c.execute(select(Tag.id).where(same_name(c, Tag.__table__.c.name, name))).scalar()
     if found is None and create:
         found = c.execute(insert(Tag).returning(Tag.id), {"name": name}).scalar_one()
     return int(found) if found is not None else None

@@ -18,6 +18,7 @@ called from any thread; one lock serialises them (the window calls them off its 
 from __future__ import annotations
 
 import threading
+import uuid
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -85,6 +86,29 @@ class _Model:
     segment_papers: int  # papers in the segment when it was built
     changed_since_build: int
     max_paper_id: int  # papers above it are new to the model; lower ids stored anew are logged
+    # Which stored model this one is: a write finding another stamp stored (another window,
+    # command or member saved since) would mix two models' term ids, so it stops instead.
+    stamp: str | None = None
+
+
+class _StaleModel(Exception):
+    """Another process stored the model since this one read it: read that one instead."""
+
+
+def _stored_stamp(c: Connection) -> str | None:
+    value = driver_sql(c, "SELECT value FROM related_state WHERE key = 'stamp'").scalar()
+    return None if value is None else str(_state_text(value))
+
+
+def _store_stamp(c: Connection, model: _Model) -> None:
+    stamp = uuid.uuid4().hex
+    driver_sql(c, "DELETE FROM related_state WHERE key = 'stamp'")
+    driver_sql(
+        c,
+        "INSERT INTO related_state (key, value) VALUES ('stamp', ?)",
+        (stamp.encode() if is_postgres(c) else stamp,),
+    )
+    model.stamp = stamp
 
 
 def _texts(c: Connection, ids: Sequence[int] | None) -> Iterator[tuple[int, str, str | None]]:
@@ -152,7 +176,11 @@ class RelatedPapers:
                 return self._model.segment_papers
             if not self._persist:
                 return 0
-            changed = self._apply_changes(self._model)
+            try:
+                changed = self._apply_changes(self._model)
+            except _StaleModel:  # another process moved the stored model on: take it up
+                self._model = self._load() or self._build(progress, cancelled)
+                return self.refresh(progress, cancelled)
             model = self._model
             if model.changed_since_build > max(REBUILD_MIN, REBUILD_SHARE * model.segment_papers):
                 self._model = self._build(progress, cancelled)
@@ -176,7 +204,9 @@ class RelatedPapers:
         statistics = TermStatistics()
         with library._read() as c:
             last_change = 0
+            seen_stamp = None
             if self._has_tables(c):
+                seen_stamp = _stored_stamp(c)
                 last_change = int(
                     driver_sql(c, "SELECT coalesce(max(seq), 0) FROM related_changes").scalar_one()
                 )
@@ -206,14 +236,19 @@ class RelatedPapers:
             segment = build_segment(statistics, vectors())
         model = _Model(statistics, InvertedIndex(segment), statistics.papers, 0, max_paper_id)
         if self._persist:
-            self._save(model, last_change)
+            try:
+                self._save(model, last_change, seen_stamp)
+            except _StaleModel:  # another process stored a newer model meanwhile: use it
+                model = self._load() or model
         if progress is not None:
             progress(total, total)
         return model
 
-    def _save(self, model: _Model, last_change: int) -> None:
+    def _save(self, model: _Model, last_change: int, seen_stamp: str | None) -> None:
         statistics, segment = model.statistics, model.index.segment
         with self.library._write() as c:
+            if _stored_stamp(c) != seen_stamp:
+                raise _StaleModel()
             for table in ("related_terms", "related_state", "related_delta"):
                 driver_sql(c, f"DELETE FROM {table}")
             driver_sql(
@@ -240,6 +275,7 @@ class RelatedPapers:
             driver_sql(
                 c, "INSERT INTO related_state (key, value) VALUES (?, ?)", list(state.items())
             )
+            _store_stamp(c, model)
             driver_sql(c, "DELETE FROM related_changes WHERE seq <= ?", (last_change,))
 
     def _load(self) -> _Model | None:
@@ -271,8 +307,14 @@ class RelatedPapers:
             for paper_id, title, abstract in _texts(c, delta):
                 vector = statistics.vector(paper_text(title, abstract), create=False)
                 index.delta[paper_id] = statistics.postings_of(vector)
+        stamp = state.get("stamp")
         return _Model(
-            statistics, index, int(state["segment_papers"]), len(delta), int(state["max_paper_id"])
+            statistics,
+            index,
+            int(state["segment_papers"]),
+            len(delta),
+            int(state["max_paper_id"]),
+            None if stamp is None else str(_state_text(stamp)),
         )
 
     def _apply_changes(self, model: _Model) -> int:
@@ -316,6 +358,9 @@ class RelatedPapers:
         if new:
             model.max_paper_id = max(model.max_paper_id, new[-1])
         with library._write() as c:
+            if _stored_stamp(c) != model.stamp:
+                raise _StaleModel()
+            _store_stamp(c, model)
             words, df = statistics.words, statistics.df
             # (An empty list of parameters would be taken for none at all.)
             new_terms = [(t, words[t], df[t]) for t in range(new_terms_from, len(words))]
