@@ -105,18 +105,18 @@ def test_the_model_follows_imports_deletions_merges_and_undo(library: Library) -
     assert other not in [p.paper_id for p in related.more_like(bash, limit=10)]
 
 
-def test_a_new_paper_under_the_id_of_a_deleted_newest_one_is_in_the_model(
+def test_a_new_paper_after_a_deleted_newest_one_is_in_the_model(
     library: Library,
 ) -> None:
-    """Deleting the newest paper frees its id for the next import: the model, which finds new
-    papers by id, must still learn about the one stored there."""
+    """Deleting the newest paper never frees its id (paper_ids): the next import takes the one
+    after it, and the model, which finds new papers by id, learns about it."""
     related = RelatedPapers(library)
     related.refresh()
     newest = max(library.search_ids(""))
     library.delete_papers([newest])
     related.refresh()
     again = add(library, "third.txt", [paper("Terminal agents", "bash", "agents")])[0]
-    assert again == newest  # the freed id, at or below the highest the model has seen
+    assert again == newest + 1  # never the deleted paper's id
     related.refresh()
     bash = library.search_ids('title:"Bash paper 0"')[0]
     assert again in [p.paper_id for p in related.more_like(bash, limit=4)]

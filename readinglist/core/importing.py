@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from readinglist.core.dialect import driver_cursor_sql, is_postgres
@@ -237,8 +237,12 @@ class ImportService:
 
         new_ids: list[int | None] = [None] * len(new_rows)
         if new_rows:
-            first = c.execute(select(func.coalesce(func.max(PAPERS.c.id), 0))).scalar_one() + 1
+            # Above every id ever given (paper_ids), not only above the stored ones.
+            stored = c.execute(select(func.coalesce(func.max(PAPERS.c.id), 0))).scalar_one()
+            given = c.exec_driver_sql("SELECT last_id FROM paper_ids").scalar_one()
+            first = max(int(stored), int(given)) + 1
             new_ids = list(range(first, first + len(new_rows)))
+            c.execute(text("UPDATE paper_ids SET last_id = :last"), {"last": new_ids[-1]})
             for paper_id, row in zip(new_ids, new_rows, strict=True):
                 row["id"] = paper_id
             indexes: list[str] = []

@@ -218,6 +218,13 @@ WHEN new.version = old.version BEGIN
 END;
 """
 
+# The highest paper id ever given: a paper id is never given twice, so an undo waiting in
+# another window (or another member's) can never land on a paper imported after a delete.
+PAPER_IDS = """
+CREATE TABLE paper_ids (last_id INTEGER NOT NULL);
+INSERT INTO paper_ids (last_id) SELECT coalesce(max(id), 0) FROM papers;
+"""
+
 # MIGRATIONS[n] upgrades a library from version n to n + 1.
-MIGRATIONS: Sequence[str] = (_V1, _V2_RELATED, _V3_COMPLETION, _V4_VERSIONS)
+MIGRATIONS: Sequence[str] = (_V1, _V2_RELATED, _V3_COMPLETION, _V4_VERSIONS, PAPER_IDS)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from readinglist.core.migrations import SHARED_PAPER_COLUMNS
+from readinglist.core.migrations import PAPER_IDS, SHARED_PAPER_COLUMNS
 from readinglist.core.postgres_fold import FOLD_DROPPED, FOLD_FROM, FOLD_TO
 
 NOTIFY_CHANNEL = "readinglist"
@@ -528,5 +528,5 @@ FOR EACH STATEMENT EXECUTE FUNCTION papers_fts_counted();
 )
 
 # PG_MIGRATIONS[n] upgrades a shared library from version n to n + 1.
-PG_MIGRATIONS: Sequence[str] = (_V1, _V2)
+PG_MIGRATIONS: Sequence[str] = (_V1, _V2, PAPER_IDS)
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
