@@ -108,14 +108,6 @@ def default_library_path() -> Path:
     return platformdirs.user_data_path("ReadingList", appauthor=False) / "library.sqlite"
 
 
-def resolve_library_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """--library wins, then $READINGLIST_LIBRARY, then the platform default."""
-    found = resolve_library(explicit)
-    if isinstance(found, str):
-        raise LibraryOpenError(f"{found} is a shared library on a server, not a file")
-    return found
-
-
 def resolve_library(explicit: str | os.PathLike[str] | None = None) -> Path | str:
     """Where the library is: a file's path, or a postgresql:// URL kept as typed. --library
     wins, then $READINGLIST_LIBRARY, then the platform default."""

@@ -6,9 +6,7 @@ helpers, given their connection, instead of testing the backend themselves.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, CursorResult, Text, func, literal
@@ -58,10 +56,6 @@ def texts_from_json(c: Connection, parameter: str) -> str:
     if is_postgres(c):
         return f"(SELECT value FROM json_array_elements_text(CAST(:{parameter} AS json)))"
     return f"(SELECT value FROM json_each(:{parameter}))"
-
-
-def json_list(values: Sequence[Any]) -> str:
-    return json.dumps(list(values))
 
 
 def insert_or_ignore(c: Connection, table_and_columns: str, rows_sql: str) -> str:

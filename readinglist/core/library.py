@@ -100,7 +100,7 @@ class Library:
     def _attach(self, store: Store) -> None:
         self.store = store
         self.path: Path | None = store.path  # None for a shared library on a server
-        self.url: str | None = getattr(store, "url", None)
+        self.url = store.url
         self.name = store.name  # the file's name, or the database's, server and member
         self.engine = store.engine
         self.imports = ImportService(store)

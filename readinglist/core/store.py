@@ -120,15 +120,19 @@ class Store:
     """The engine of one library file and the only way to a transaction on it."""
 
     postgres = False
+    url: str | None = None  # a shared library's
 
     def __init__(self, path: Path, engine: Engine, *, writable: bool = True) -> None:
         self.path: Path | None = path
         self.name = path.name  # how sentences name the library
+        self._identity = OPEN_LIBRARIES.add(path)
+        self._use(engine, writable)
+
+    def _use(self, engine: Engine, writable: bool) -> None:
         self.engine = engine
         self.writable = writable
         self._background = _BackgroundCheckpoints()
         self._writing = threading.local()
-        self._identity = OPEN_LIBRARIES.add(path)
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True) -> Store:
@@ -293,11 +297,8 @@ class PostgresStore(Store):
         self.path = None
         self.url = url
         self.name = display_name(url)
-        self.engine = engine
-        self.writable = writable
-        self._background = _BackgroundCheckpoints()
-        self._writing = threading.local()
         self._identity = None
+        self._use(engine, writable)
 
     @classmethod
     def open_url(cls, url: str) -> PostgresStore:

@@ -95,6 +95,14 @@ class _StaleModel(Exception):
     """Another process stored the model since this one read it: read that one instead."""
 
 
+def _stored(c: Connection, value: object) -> object:
+    """A related_state value as the backend keeps it: PostgreSQL's bytea holds bytes only
+    (_state_text reads them back); SQLite keeps text, numbers and bytes as they are."""
+    if is_postgres(c) and not isinstance(value, bytes):
+        return str(value).encode()
+    return value
+
+
 def _stored_stamp(c: Connection) -> str | None:
     value = driver_sql(c, "SELECT value FROM related_state WHERE key = 'stamp'").scalar()
     return None if value is None else str(_state_text(value))
@@ -106,7 +114,7 @@ def _store_stamp(c: Connection, model: _Model) -> None:
     driver_sql(
         c,
         "INSERT INTO related_state (key, value) VALUES ('stamp', ?)",
-        (stamp.encode() if is_postgres(c) else stamp,),
+        (_stored(c, stamp),),
     )
     model.stamp = stamp
 
@@ -268,12 +276,10 @@ class RelatedPapers:
                 # An integer: the insert trigger compares ids with it (see migrations.py).
                 "max_paper_id": model.max_paper_id,
             }
-            if is_postgres(c):  # bytea holds bytes only; _state_value reads them back
-                state = {
-                    k: v if isinstance(v, bytes) else str(v).encode() for k, v in state.items()
-                }
             driver_sql(
-                c, "INSERT INTO related_state (key, value) VALUES (?, ?)", list(state.items())
+                c,
+                "INSERT INTO related_state (key, value) VALUES (?, ?)",
+                [(key, _stored(c, value)) for key, value in state.items()],
             )
             _store_stamp(c, model)
             driver_sql(c, "DELETE FROM related_changes WHERE seq <= ?", (last_change,))
@@ -376,16 +382,15 @@ class RelatedPapers:
                 insert_or_ignore(c, "related_delta (paper_id)", "VALUES (?)"),
                 [(i,) for i in ids],
             )
-            papers, max_id = str(statistics.papers), model.max_paper_id
             driver_sql(
                 c,
                 "UPDATE related_state SET value = ? WHERE key = 'papers'",
-                (papers.encode() if is_postgres(c) else papers,),
+                (_stored(c, str(statistics.papers)),),
             )
             driver_sql(
                 c,
                 "UPDATE related_state SET value = ? WHERE key = 'max_paper_id'",
-                (str(max_id).encode() if is_postgres(c) else max_id,),
+                (_stored(c, model.max_paper_id),),
             )
             driver_sql(c, "DELETE FROM related_changes WHERE seq <= ?", (last_change,))
         return len(ids)
