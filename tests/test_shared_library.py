@@ -6,6 +6,7 @@ members are real roles, the concurrent ones real processes.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from readinglist.core.errors import LibraryOpenError, StaleEdit, UserError
 from readinglist.core.library import Library
@@ -154,8 +156,6 @@ def test_who_has_read_a_paper(pg_url: str, pg_member_url: MemberUrl, shared: Lib
 
 
 def pg_member(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return str(make_url(url).username)
 
 
@@ -218,7 +218,7 @@ def test_the_command_line_opens_a_url_from_the_environment(pg_url: str, tmp_path
         capture_output=True,
         text=True,
         check=False,
-        env={**__import__("os").environ, "READINGLIST_LIBRARY": pg_url},
+        env={**os.environ, "READINGLIST_LIBRARY": pg_url},
         timeout=120,
     )
     assert run.returncode == 0, run.stderr
@@ -289,12 +289,10 @@ def test_members_working_at_once_end_as_if_one_had_done_everything(
 def test_a_write_waits_for_another_members_and_then_says_busy_or_stops_on_cancel(
     shared: Library,
 ) -> None:
-    from sqlalchemy import create_engine as engine_for
-
     from readinglist.core.errors import ImportCancelled, LibraryWriteError
     from readinglist.core.postgres import WRITE_LOCK
 
-    other = engine_for(shared.url or "")
+    other = create_engine(shared.url or "")
     try:
         with other.connect() as holder, holder.begin():
             holder.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
