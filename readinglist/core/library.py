@@ -45,6 +45,7 @@ from readinglist.core.paper_rows import (
     chunks,
     existing_ids,
     insert_papers,
+    table_rows,
 )
 from readinglist.core.query import Query, SortSpec, parse_query
 from readinglist.core.records import PaperRecord, ReadingStatus, SourceRef
@@ -218,6 +219,13 @@ class Library:
             for i in ids
             if i in rows
         ]
+
+    def table_records(self, ids: Sequence[int]) -> list[PaperRecord]:
+        """Records for `ids` in that order, as a table row needs them: no abstract, lists or
+        sources (left empty). Read on every keystroke, for the rows a screen shows."""
+        with self._read() as c:
+            rows = table_rows(c, ids)
+        return [record_from_row(rows[i], None, [], []) for i in ids if i in rows]
 
     # ----------------------------------------------------------------- importing
     def import_result(

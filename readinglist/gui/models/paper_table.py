@@ -82,7 +82,7 @@ SORT_FIELDS = (
     "added",
     "",  # READ_BY: not sortable
 )
-_NUMERIC = {COMMENTS, UPVOTES}
+NUMERIC_COLUMNS = frozenset({COMMENTS, UPVOTES})  # right-aligned
 
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -184,7 +184,7 @@ _Readers = tuple[int, list[int], dict[int, list[str]]]  # generation, papers ask
 
 
 def _fetch_rows(library: Library, ids: Sequence[int]) -> list[_Row]:
-    return [_row(record) for record in library.get_many(ids, relations=False)]
+    return [_row(record) for record in library.table_records(ids)]
 
 
 class PaperTableModel(QAbstractTableModel):
@@ -238,6 +238,9 @@ class PaperTableModel(QAbstractTableModel):
         self._rest_timer.setSingleShot(True)
         self._rest_timer.setInterval(self.REST_AFTER_MS)
         self._rest_timer.timeout.connect(self.head_painted)
+        # How many rows the view shows at once (it says when resized): a new search's first
+        # rows arrive with exactly that many formatted, as few as a keystroke needs.
+        self.screen_rows = _BLOCK
 
     # ---------------------------------------------------------------- searching
     @property
@@ -335,6 +338,7 @@ class PaperTableModel(QAbstractTableModel):
     ) -> None:
         library, forgets = self.library, self._forgets
         limit = self.HEAD_ROWS if kind == "head" else None
+        screen_rows = self.screen_rows
 
         def job(_progress: object, _cancelled: object) -> _Found | None:
             if search.generation != self._generation:
@@ -350,7 +354,7 @@ class PaperTableModel(QAbstractTableModel):
             if search.generation != self._generation:
                 return None  # a newer keystroke came while it ran: its rows are not wanted
             # The rows the first screen shows, fetched and formatted here, not while painting.
-            wanted = ids[:_BLOCK] if kind == "head" else shown
+            wanted = ids[:screen_rows] if kind == "head" else shown
             rows = _fetch_rows(library, wanted) if wanted else []
             return _Found(search, kind, ids, complete, rows, changed, forgets)
 
@@ -494,8 +498,8 @@ class PaperTableModel(QAbstractTableModel):
             self._rows.clear()
         start = max(0, row - _BLOCK_BEFORE)
         block = [i for i in self._ids[start : start + _BLOCK] if i not in self._rows]
-        for fetched in self.library.get_many(block, relations=False):
-            self._rows[fetched.id] = _row(fetched)
+        for fetched in _fetch_rows(self.library, block):
+            self._rows[fetched.record.id] = fetched
         return self._rows.get(paper_id)
 
     def invalidate(self) -> None:
@@ -550,7 +554,7 @@ class PaperTableModel(QAbstractTableModel):
         if not index.isValid() or row >= len(self._ids):
             return None
         if role == _ALIGNMENT:
-            return _ALIGN_RIGHT if index.column() in _NUMERIC else _ALIGN_LEFT
+            return _ALIGN_RIGHT if index.column() in NUMERIC_COLUMNS else _ALIGN_LEFT
         if role == _PAPER_ID:
             return self._ids[row]
         if index.column() == READ_BY and role in (_DISPLAY, _TOOLTIP):
@@ -574,6 +578,16 @@ class PaperTableModel(QAbstractTableModel):
         if column == PUBLISHED and cached.record.published is not None:
             return published_long(cached.record)
         return None
+
+    def painted_cell(self, row: int, column: int) -> tuple[str | int, bool] | None:
+        """What the view paints in a cell: its text (an int for a count) and whether the
+        paper is unread (bold). The same as data()'s roles, in one call (PaperCellDelegate)."""
+        cached = self._row(row)
+        if cached is None:
+            return None
+        if column == READ_BY:
+            return self._readers_of(self._ids[row]), cached.unread
+        return cached.cells[column], cached.unread
 
     # ---------------------------------------------------------------- who has read them
     def _readers_of(self, paper_id: int) -> str:

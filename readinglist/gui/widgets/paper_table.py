@@ -7,7 +7,7 @@ controller turns that into an undoable command.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragLeaveEvent,
@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QResizeEvent,
     QStandardItem,
     QStandardItemModel,
 )
@@ -34,6 +35,7 @@ from readinglist.gui.models.paper_table import (
     PaperTableModel,
     paper_ids_from_mime,
 )
+from readinglist.gui.widgets.paper_cells import PaperCellDelegate
 
 _DEFAULT_WIDTHS = {TITLE: 360, ADDED: 130}
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -146,6 +148,22 @@ class PaperTableView(QTableView):
         if ids:
             self.reorder_requested.emit(ids, self._row_for(event))
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "_cells"):
+            self._cells.font_changed()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._tell_screen_rows()
+
+    def _tell_screen_rows(self) -> None:
+        model = self.model()
+        if isinstance(model, PaperTableModel):
+            height = max(1, self.verticalHeader().defaultSectionSize())
+            # Two rows partly shown; at least a few dozen before the window first shows.
+            model.screen_rows = max(self.viewport().height() // height + 2, 24)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         # The first rows of a search are on the screen: the model reads the rest of it now.
@@ -169,6 +187,9 @@ class PaperTableView(QTableView):
 
     def setModel(self, model: PaperTableModel) -> None:  # type: ignore[override]
         super().setModel(model)
+        self._cells = PaperCellDelegate(model, self)
+        self.setItemDelegate(self._cells)
+        self._tell_screen_rows()
         # The header reads its titles from a model of its own, with no rows. On the table's
         # model, every header paint after Ctrl+A asked whether each column is wholly selected
         # (QItemSelectionModel::isColumnSelected), one Python call per row and column: a
