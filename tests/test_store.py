@@ -9,10 +9,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, inspect
+from sqlalchemy import Connection, event, inspect
 
 import readinglist.core.importing as importing
-from readinglist.core.database import APPLICATION_ID
+from readinglist.core.database import APPLICATION_ID, READ_CACHE, WRITE_CACHE
 from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult
 from readinglist.core.errors import ImportCancelled, LibraryOpenError, UserError
 from readinglist.core.library import Library
@@ -422,3 +422,25 @@ def test_new_libraries_use_8_kb_pages_and_older_4_kb_ones_keep_working(tmp_path:
         connection = sqlite3.connect(path)
         assert connection.execute("PRAGMA page_size").fetchone() == (size,)
         connection.close()
+
+
+def test_a_write_has_a_big_page_cache_and_readers_a_small_one(library: Library) -> None:
+    """Readers (one per window worker thread) keep 8 MB of page cache; a write's transaction
+    has 32 MB, and its connection goes back to 8 MB when the write is done."""
+
+    def cache_size(c: Connection) -> int:
+        return int(c.exec_driver_sql("PRAGMA cache_size").scalar_one())
+
+    with library.store.read() as c:
+        assert cache_size(c) == READ_CACHE
+    with library.store.write() as c:
+        assert cache_size(c) == WRITE_CACHE
+    library.set_rating(library.search_ids("", None)[:1], 3)  # a write like any other
+    pool = library.engine.pool
+    # Every connection back in the pool, the writers' included, is a reader's size again.
+    held = [library.engine.connect() for _ in range(pool.checkedin())]
+    try:
+        assert held and {cache_size(c) for c in held} == {READ_CACHE}
+    finally:
+        for c in held:
+            c.close()

@@ -25,7 +25,9 @@ from sqlalchemy.exc import DBAPIError
 from readinglist.core.database import (
     BEGUN_OPTION,
     OPEN_LIBRARIES,
+    READ_CACHE,
     WAL_AUTOCHECKPOINT,
+    WRITE_CACHE,
     WRITE_OPTION,
     disk_full,
     open_engine,
@@ -216,6 +218,7 @@ class Store:
             ):
                 driver = connection.connection.driver_connection
                 try:
+                    driver.execute(f"PRAGMA cache_size = {WRITE_CACHE}")  # type: ignore[union-attr]
                     self._lock(driver, busy_timeout, cancelled)
                     # The begin event would say BEGIN again: the lock is taken already.
                     connection.execution_options(**{WRITE_OPTION: True, BEGUN_OPTION: True})
@@ -224,8 +227,9 @@ class Store:
                 finally:
                     if connection.info.pop(_CHECKPOINT_LATER, False):
                         self._after_deferred_checkpoint(connection)
-                    with suppress(sqlite3.Error):  # what a pooled connection waits when reading
+                    with suppress(sqlite3.Error):  # what a pooled connection has when reading
                         driver.execute(f"PRAGMA busy_timeout = {int(READ_BUSY_TIMEOUT * 1000)}")  # type: ignore[union-attr]
+                        driver.execute(f"PRAGMA cache_size = {READ_CACHE}")  # type: ignore[union-attr]
         finally:
             self._writing.active = False
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 from readinglist.gui.models.paper_table import NUMERIC_COLUMNS, PaperTableModel
 
 _HAS_DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -46,7 +45,7 @@ class PaperCellDelegate(QStyledItemDelegate):
         if unread:
             option.font = self._bold
             option.fontMetrics = self._bold_metrics
-        if column in NUMERIC_COLUMNS:
+        if column in NUMERIC_COLUMNS:  # others keep the view's left, vertically centred
             option.displayAlignment = _RIGHT
         option.features |= _HAS_DISPLAY
         option.text = text if isinstance(text, str) else self.displayText(text, option.locale)
