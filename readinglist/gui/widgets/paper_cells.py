@@ -48,4 +48,9 @@ class PaperCellDelegate(QStyledItemDelegate):
         if column in NUMERIC_COLUMNS:  # others keep the view's left, vertically centred
             option.displayAlignment = _RIGHT
         option.features |= _HAS_DISPLAY
-        option.text = text if isinstance(text, str) else self.displayText(text, option.locale)
+        if isinstance(text, str):
+            # As Qt's displayText: a line break (a name kept as a page gave it) is a line
+            # separator, so the cell shows its first line elided, not both lines run together.
+            option.text = text.replace("\n", "\u2028")
+        else:
+            option.text = self.displayText(text, option.locale)
