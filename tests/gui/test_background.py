@@ -283,3 +283,24 @@ def test_after_a_restart_new_in_the_last_import_is_still_the_whole_drop(
     assert entry is not None
     count = again.sidebar_model.itemFromIndex(entry.index().siblingAtColumn(1))
     assert count is not None and count.text() == f"{added:,}"
+
+
+def test_the_first_screens_rows_are_read_in_the_background(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    library: Library,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rows the window shows when it opens come with the search's head, read in a worker:
+    on a shared library, a read while painting is a network wait on the GUI thread."""
+    threads = Threads()
+    monkeypatch.setattr(library, "table_records", threads.wrap("rows", library.table_records))
+    window = make_window(library)  # 1200 by 800: about 30 rows
+    window.table.viewport().repaint()
+    shown = window.table.rowAt(window.table.viewport().height() - 1)
+    assert shown > 24
+    for keys in ("", "learn"):  # opening, then a search
+        window.filter_bar.set_text(keys)
+        qtbot.waitUntil(lambda: window.model.complete)
+        window.table.viewport().repaint()
+    assert threads.only_in_background("rows")

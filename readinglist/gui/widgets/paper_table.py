@@ -161,7 +161,7 @@ class PaperTableView(QTableView):
         model = self.model()
         if isinstance(model, PaperTableModel):
             height = max(1, self.verticalHeader().defaultSectionSize())
-            # Two rows partly shown; at least a few dozen before the window first shows.
+            # Two rows partly shown; a few dozen at least.
             model.screen_rows = max(self.viewport().height() // height + 2, 24)
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -189,7 +189,8 @@ class PaperTableView(QTableView):
         super().setModel(model)
         self._cells = PaperCellDelegate(model, self)
         self.setItemDelegate(self._cells)
-        self._tell_screen_rows()
+        # Not the screen's rows yet: before the window shows, the viewport has a default size
+        # (about 20 rows); the model keeps its own default until the first resize says.
         # The header reads its titles from a model of its own, with no rows. On the table's
         # model, every header paint after Ctrl+A asked whether each column is wholly selected
         # (QItemSelectionModel::isColumnSelected), one Python call per row and column: a
