@@ -338,7 +338,6 @@ class PaperTableModel(QAbstractTableModel):
     ) -> None:
         library, forgets = self.library, self._forgets
         limit = self.HEAD_ROWS if kind == "head" else None
-        screen_rows = self.screen_rows
 
         def job(_progress: object, _cancelled: object) -> _Found | None:
             if search.generation != self._generation:
@@ -354,7 +353,8 @@ class PaperTableModel(QAbstractTableModel):
             if search.generation != self._generation:
                 return None  # a newer keystroke came while it ran: its rows are not wanted
             # The rows the first screen shows, fetched and formatted here, not while painting.
-            wanted = ids[:screen_rows] if kind == "head" else shown
+            # The view's size as the rows are read (a window enlarged meanwhile is covered).
+            wanted = ids[: self.screen_rows] if kind == "head" else shown
             rows = _fetch_rows(library, wanted) if wanted else []
             return _Found(search, kind, ids, complete, rows, changed, forgets)
 
