@@ -71,6 +71,14 @@ def _words_expression(words: Words) -> str | None:
 _PG_WEIGHTS = {"title": "A", "abstract": "B", "notes": "C", "tags": "D"}
 
 
+_ONE_TOKEN = re.compile(r"[^\W_]+")  # letters and digits: one token for FTS5's unicode61
+
+
+def _one_token(words: Words) -> bool:
+    """Free text that is a single word (or the start of one) in any column."""
+    return not words.phrase and _ONE_TOKEN.fullmatch(words.text) is not None
+
+
 def _pg_phrase(words: Words) -> tuple[str, bool, str] | None:
     """(text, prefix, weights) of `readinglist_query` for free text: the same word, prefix and
     column as `_words_expression` gives FTS5, or None when that gives None."""
@@ -670,6 +678,20 @@ def _compile_postgres(
         if nullable:
             direction += " NULLS LAST"
         order = f"{column} {direction}, p.id {'DESC' if spec.descending else 'ASC'}"
+        if isinstance(where, Words) and not scope_sql and _one_token(where):
+            # One word, sorted by a column (a word being typed): the word's query is folded
+            # when the search is planned (readinglist_query is immutable), so the planner
+            # knows from the word's statistics how many papers it matches. A common word is
+            # then probed while the sort's index is walked up to LIMIT, as SQLite does (45 ->
+            # 13 ms for a prefix matching 22,472 of 100,000), a rare one fetched and sorted.
+            # Only then: for a phrase or several words it guesses as if the words were
+            # independent, and walking the index for a rare phrase took 0.5 s.
+            expression = compiler.words(where)
+            if expression is not None:
+                conditions.append(
+                    f"p.id IN (SELECT rowid FROM papers_fts WHERE document @@ {expression})"
+                )
+                where = None
     if where is not None:
         conditions.append(compiler.compile(where))
     if scope_sql:
