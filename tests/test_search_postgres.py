@@ -277,3 +277,19 @@ def test_a_big_import_leaves_the_word_index_ready_for_searches(pg_url: str) -> N
         assert len(shared.search_ids("topic")) == 1000
     finally:
         shared.close()
+
+
+def test_a_search_repeated_with_other_words_is_planned_for_each_word(
+    libraries: tuple[Library, Library],
+) -> None:
+    """One word sorted by a column is planned with the word's statistics (search.py). psycopg
+    prepares a statement run five times, after which PostgreSQL may plan it once for any word:
+    every connection of a shared library plans each statement for its own values."""
+    file_library, shared = libraries
+    spec = SortSpec("added", True)
+    for word in ["model", "learn", "graph"] * 4:  # past psycopg's prepare threshold
+        assert shared.search_ids(word, spec, limit=20) == file_library.search_ids(
+            word, spec, limit=20
+        )
+    with shared.store.read() as c:
+        assert c.exec_driver_sql("SHOW plan_cache_mode").scalar_one() == "force_custom_plan"

@@ -8,9 +8,10 @@ lock), each step in the transaction that records it.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
@@ -115,12 +116,22 @@ def _connect_error(url: str, error: BaseException) -> LibraryOpenError:
     return LibraryOpenError(f"cannot open the shared library {display_name(url)}: {reason}")
 
 
+def _plan_for_the_values(dbapi_connection: Any, _record: Any) -> None:
+    """Every statement is planned for its own parameters. psycopg prepares a statement run
+    five times, and PostgreSQL may then plan it once for any values: a search for one word
+    (search.py) would lose what the word's statistics tell the planner."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_custom_plan")
+    dbapi_connection.commit()  # a SET in a transaction rolled back is undone
+
+
 def open_postgres_engine(url: str) -> Engine:
     """An engine for the library at `url`, its schema created or brought up to date."""
     try:
         # A server that does not answer is said so in seconds, not after TCP's two minutes.
         timeout = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
         engine = create_engine(engine_url(url), pool_pre_ping=True, connect_args=timeout)
+        event.listen(engine, "connect", _plan_for_the_values)
     except (ArgumentError, ImportError) as error:
         if isinstance(error, ImportError):
             return _missing_driver()
