@@ -682,10 +682,10 @@ def _compile_postgres(
             # One word, sorted by a column (a word being typed): the word's query is folded
             # when the search is planned (readinglist_query is immutable), so the planner
             # knows from the word's statistics how many papers it matches. A common word is
-            # then probed while the sort's index is walked up to LIMIT, as SQLite does (45 ->
-            # 13 ms for a prefix matching 22,472 of 100,000), a rare one fetched and sorted.
-            # Only then: for a phrase or several words it guesses as if the words were
-            # independent, and walking the index for a rare phrase took 0.5 s.
+            # then probed while the sort's index is walked up to LIMIT, as SQLite does (43 ->
+            # 18 ms for a prefix matching 22,472 of 100,000), a rare one fetched and sorted.
+            # Not for a phrase or several words: the planner guesses as if the words were
+            # independent, and walked the whole index for a rare phrase (0.5 s).
             expression = compiler.words(where)
             if expression is not None:
                 conditions.append(
