@@ -85,7 +85,6 @@ SORT_FIELDS = (
 NUMERIC_COLUMNS = frozenset({COMMENTS, UPVOTES})  # right-aligned
 
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 
 # data() runs for every visible cell on every paint: compare plain ints, not enum members.
 _DISPLAY = Qt.ItemDataRole.DisplayRole.value
@@ -93,7 +92,6 @@ _FONT = Qt.ItemDataRole.FontRole.value
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
 _PAPER_ID = int(PAPER_ID_ROLE)
-_RECORD = int(RECORD_ROLE)
 _ALIGN_LEFT = (Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value
 _ALIGN_RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
 _FLAGS = (
@@ -483,10 +481,6 @@ class PaperTableModel(QAbstractTableModel):
         row_of = self._row_of
         return sorted(row_of[i] for i in set(ids) if i in row_of)
 
-    def record(self, row: int) -> PaperRecord | None:
-        cached = self._row(row)
-        return cached.record if cached is not None else None
-
     def _row(self, row: int) -> _Row | None:
         if not 0 <= row < len(self._ids):
             return None
@@ -559,7 +553,7 @@ class PaperTableModel(QAbstractTableModel):
             return self._ids[row]
         if index.column() == READ_BY and role in (_DISPLAY, _TOOLTIP):
             return self._readers_of(self._ids[row])
-        if role not in (_DISPLAY, _FONT, _TOOLTIP, _RECORD):
+        if role not in (_DISPLAY, _FONT, _TOOLTIP):
             return None
         cached = self._row(row)
         if cached is None:
@@ -568,8 +562,6 @@ class PaperTableModel(QAbstractTableModel):
             return cached.cells[index.column()]
         if role == _FONT:
             return self._bold if cached.unread else None
-        if role == _RECORD:
-            return cached.record
         column = index.column()
         if column == TITLE:
             return cached.cells[TITLE]
