@@ -17,7 +17,7 @@ from sqlalchemy import text
 from readinglist.core.entries import DatePrecision, ParsedPaper, ParseResult
 from readinglist.core.errors import QueryError
 from readinglist.core.library import Library
-from readinglist.core.query import SortSpec
+from readinglist.core.query import SortSpec, parse_query
 from readinglist.core.search import SORT_COLUMNS
 from tests.conftest import HF_TEXT_SAMPLES, PAGE_SAMPLES
 from tests.helpers import import_file
@@ -293,3 +293,18 @@ def test_a_search_repeated_with_other_words_is_planned_for_each_word(
         )
     with shared.store.read() as c:
         assert c.exec_driver_sql("SHOW plan_cache_mode").scalar_one() == "force_custom_plan"
+
+
+def test_a_search_head_reads_the_same_papers_on_both_backends(
+    libraries: tuple[Library, Library],
+) -> None:
+    file_library, shared = libraries
+    spec = SortSpec("published", True)
+    for query in ("model", "learn", '"language model"', ""):
+        on_file = file_library.search_head(
+            parse_query(query), spec, scope_sql=None, limit=40, rows=9
+        )
+        on_server = shared.search_head(parse_query(query), spec, scope_sql=None, limit=40, rows=9)
+        assert on_server[0] == on_file[0]
+        assert [r.title for r in on_server[1]] == [r.title for r in on_file[1]]
+        assert [r.id for r in on_server[1]] == on_file[0][:9]

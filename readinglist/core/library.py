@@ -157,20 +157,46 @@ class Library:
         """Ids of the matching papers, in order. Raises QueryError for a malformed query."""
         parsed = parse_query(query) if isinstance(query, str) else query
         with self._read() as c:
-            compiled = compile_search(
-                parsed,
-                sort,
-                scope_sql=scope_sql,
-                limit=limit,
-                similar=self.similar,
-                postgres=is_postgres(c),
-            )
-            # Straight through the driver: at 100,000 ids SQLAlchemy's per-row result
-            # processing costs more than the query itself.
-            cursor = c.connection.driver_connection.execute(  # type: ignore[union-attr]
-                driver_named(c, compiled.sql), compiled.params
-            )
-            return list(map(itemgetter(0), cursor))
+            return self._search_ids(c, parsed, sort, scope_sql, limit)
+
+    def search_head(
+        self,
+        query: Query,
+        sort: SortSpec | None,
+        *,
+        scope_sql: str | None,
+        limit: int,
+        rows: int,
+    ) -> tuple[list[int], list[PaperRecord]]:
+        """The first `limit` ids of a search, and the table records (see table_records) of
+        the first `rows` of them, from one snapshot: what a keystroke shows. On a shared
+        library one read is four round trips to the server fewer than two."""
+        with self._read() as c:
+            ids = self._search_ids(c, query, sort, scope_sql, limit)
+            return ids, _table_records(c, ids[:rows])
+
+    def _search_ids(
+        self,
+        c: Connection,
+        parsed: Query,
+        sort: SortSpec | None,
+        scope_sql: str | None,
+        limit: int | None,
+    ) -> list[int]:
+        compiled = compile_search(
+            parsed,
+            sort,
+            scope_sql=scope_sql,
+            limit=limit,
+            similar=self.similar,
+            postgres=is_postgres(c),
+        )
+        # Straight through the driver: at 100,000 ids SQLAlchemy's per-row result
+        # processing costs more than the query itself.
+        cursor = c.connection.driver_connection.execute(  # type: ignore[union-attr]
+            driver_named(c, compiled.sql), compiled.params
+        )
+        return list(map(itemgetter(0), cursor))
 
     def search(
         self, query: str | Query = "", sort: SortSpec | None = None, limit: int | None = None
@@ -224,8 +250,7 @@ class Library:
         """Records for `ids` in that order, as a table row needs them: no abstract, lists or
         sources (left empty). Read on every keystroke, for the rows a screen shows."""
         with self._read() as c:
-            rows = table_rows(c, ids)
-        return [record_from_row(rows[i], None, [], []) for i in ids if i in rows]
+            return _table_records(c, ids)
 
     # ----------------------------------------------------------------- importing
     def import_result(
@@ -604,3 +629,8 @@ class Library:
                     f"“{row['title']}” cannot come back: its citation key {key} has been given "
                     f"to paper {holder} since it was deleted; nothing changed"
                 )
+
+
+def _table_records(c: Connection, ids: Sequence[int]) -> list[PaperRecord]:
+    found = table_rows(c, ids)
+    return [record_from_row(found[i], None, [], []) for i in ids if i in found]

@@ -295,6 +295,7 @@ def test_the_first_screens_rows_are_read_in_the_background(
     on a shared library, a read while painting is a network wait on the GUI thread."""
     threads = Threads()
     monkeypatch.setattr(library, "table_records", threads.wrap("rows", library.table_records))
+    monkeypatch.setattr(library, "search_head", threads.wrap("rows", library.search_head))
     window = make_window(library)  # 1200 by 800: about 30 rows
     window.table.viewport().repaint()
     shown = window.table.rowAt(window.table.viewport().height() - 1)

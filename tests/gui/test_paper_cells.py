@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QStyledItemDelegate
 from pytestqt.qtbot import QtBot
 
 from readinglist.core.library import Library
+from readinglist.core.query import SortSpec, parse_query
 from readinglist.core.records import ReadingStatus
 from readinglist.gui.main_window import MainWindow
 from readinglist.gui.widgets.paper_cells import PaperCellDelegate
@@ -93,3 +94,10 @@ def test_a_line_break_in_a_cell_is_painted_as_qts_delegate_paints_it(
     window = make_window(empty_library)
     painted, by_qt = _both(window)
     assert painted == by_qt
+
+
+def test_a_search_head_is_its_first_ids_and_the_screens_records(library: Library) -> None:
+    spec = SortSpec("title", False)
+    ids, records = library.search_head(parse_query("model"), spec, scope_sql=None, limit=30, rows=7)
+    assert ids == library.search_ids("model", spec, limit=30) and len(ids) == 30
+    assert records == library.table_records(ids[:7])

@@ -340,18 +340,30 @@ class PaperTableModel(QAbstractTableModel):
         def job(_progress: object, _cancelled: object) -> _Found | None:
             if search.generation != self._generation:
                 return None  # superseded while it waited for a thread: skip the query
+            if search.list_name is None and limit is not None:
+                # A new search's first ids and the rows the first screen shows, read together
+                # and formatted here, not while painting; as many rows as the view shows when
+                # they are read (a window enlarged meanwhile is covered).
+                ids, records = library.search_head(
+                    search.query,
+                    search.sort,
+                    scope_sql=search.scope_sql,
+                    limit=limit,
+                    rows=self.screen_rows,
+                )
+                complete = len(ids) < limit
+                if search.generation != self._generation:
+                    return None  # a newer keystroke came while it ran: its rows are not wanted
+                rows = [_row(record) for record in records]
+                return _Found(search, kind, ids, complete, rows, changed, forgets)
             if search.list_name is not None:
                 ids = _list_ids(library, search.query, search.list_name, search.scope_sql)
                 complete = True
             else:
-                ids = library.search_ids(
-                    search.query, search.sort, scope_sql=search.scope_sql, limit=limit
-                )
-                complete = limit is None or len(ids) < limit
+                ids = library.search_ids(search.query, search.sort, scope_sql=search.scope_sql)
+                complete = True
             if search.generation != self._generation:
-                return None  # a newer keystroke came while it ran: its rows are not wanted
-            # The rows the first screen shows, fetched and formatted here, not while painting.
-            # The view's size as the rows are read (a window enlarged meanwhile is covered).
+                return None  # a newer change came while it ran: its rows are not wanted
             wanted = ids[: self.screen_rows] if kind == "head" else shown
             rows = _fetch_rows(library, wanted) if wanted else []
             return _Found(search, kind, ids, complete, rows, changed, forgets)
