@@ -170,7 +170,7 @@ class Library:
     ) -> tuple[list[int], list[PaperRecord]]:
         """The first `limit` ids of a search, and the table records (see table_records) of
         the first `rows` of them, from one snapshot: what a keystroke shows. On a shared
-        library one read is four round trips to the server fewer than two."""
+        library, one read instead of two saves four round trips to the server."""
         with self._read() as c:
             ids = self._search_ids(c, query, sort, scope_sql, limit)
             return ids, _table_records(c, ids[:rows])
