@@ -679,14 +679,14 @@ def _compile_postgres(
             direction += " NULLS LAST"
         order = f"{column} {direction}, p.id {'DESC' if spec.descending else 'ASC'}"
         if isinstance(where, Words) and not scope_sql and _one_token(where):
-            # One word, sorted by a column (a word being typed): the word's query is folded
-            # when the search is planned (readinglist_query is immutable, and every connection
-            # plans for its parameters' values: postgres.py), so the planner
-            # knows from the word's statistics how many papers it matches. A common word is
-            # then probed while the sort's index is walked up to LIMIT, as SQLite does (43 ->
-            # 18 ms for a prefix matching 22,472 of 100,000), a rare one fetched and sorted.
-            # Not for a phrase or several words: the planner guesses as if the words were
-            # independent, and walked the whole index for a rare phrase (0.5 s).
+            # One word, sorted by a column (a word being typed): the word's query is folded when
+            # the search is planned (readinglist_query is immutable, and every connection plans
+            # for its parameters' values: postgres.py), so the planner knows from the word's
+            # statistics how many papers it matches. A common word is then probed while the
+            # sort's index is walked up to LIMIT, as SQLite does (43 -> 18 ms for a prefix
+            # matching 22,472 of 100,000), a rare one fetched and sorted. Not for a phrase or
+            # several words: the planner guesses as if the words were independent, and walked
+            # the whole index for a rare phrase (0.5 s).
             expression = compiler.words(where)
             if expression is not None:
                 conditions.append(
