@@ -467,12 +467,28 @@ def compile_search(
         if not spec.descending and column not in _NOT_NULL:
             direction += " NULLS LAST"
         order = f"{column} {direction}, p.id {'DESC' if spec.descending else 'ASC'}"
+    return _select(compiler, select, from_sql, conditions, where, scope_sql, order, limit)
+
+
+def _select(
+    compiler: _Compiler,
+    select: str,
+    from_sql: str,
+    conditions: list[str],
+    where: Node | None,
+    scope_sql: str | None,
+    order: str,
+    limit: int | None,
+    with_sql: str = "",
+) -> CompiledSearch:
+    """The search's statement, on either backend: `conditions` so far, the query's and the
+    scope's, in the order given."""
     if where is not None:
         conditions.append(compiler.compile(where))
     if scope_sql:
         conditions.append(scope_sql)
-    where_sql = " AND ".join(conditions) if conditions else "1"
-    sql = f"SELECT {select} FROM {from_sql} WHERE {where_sql} ORDER BY {order}"
+    where_sql = " AND ".join(conditions) if conditions else compiler.true
+    sql = f"{with_sql}SELECT {select} FROM {from_sql} WHERE {where_sql} ORDER BY {order}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return CompiledSearch(sql, compiler.params)
@@ -693,12 +709,4 @@ def _compile_postgres(
                     f"p.id IN (SELECT rowid FROM papers_fts WHERE document @@ {expression})"
                 )
                 where = None
-    if where is not None:
-        conditions.append(compiler.compile(where))
-    if scope_sql:
-        conditions.append(scope_sql)
-    where_sql = " AND ".join(conditions) if conditions else "TRUE"
-    sql = f"{with_sql}SELECT {select} FROM {from_sql} WHERE {where_sql} ORDER BY {order}"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    return CompiledSearch(sql, compiler.params)
+    return _select(compiler, select, from_sql, conditions, where, scope_sql, order, limit, with_sql)
