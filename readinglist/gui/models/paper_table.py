@@ -181,10 +181,6 @@ def _list_ids(library: Library, parsed: Query, list_name: str, scope_sql: str | 
 _Readers = tuple[int, list[int], dict[int, list[str]]]  # generation, papers asked, readers
 
 
-def _fetch_rows(library: Library, ids: Sequence[int]) -> list[_Row]:
-    return [_row(record) for record in library.table_records(ids)]
-
-
 class PaperTableModel(QAbstractTableModel):
     """Rows are the ids of one search. Every query runs in the background (the GUI thread only
     parses the query text): a search first brings its first HEAD_ROWS ids with the rows a
@@ -340,10 +336,17 @@ class PaperTableModel(QAbstractTableModel):
         def job(_progress: object, _cancelled: object) -> _Found | None:
             if search.generation != self._generation:
                 return None  # superseded while it waited for a thread: skip the query
-            if search.list_name is None and limit is not None:
-                # A new search's first ids and the rows the first screen shows, read together
-                # and formatted here, not while painting; as many rows as the view shows when
-                # they are read (a window enlarged meanwhile is covered).
+            records = None
+            if search.list_name is not None:
+                ids = _list_ids(library, search.query, search.list_name, search.scope_sql)
+                complete = True
+            elif limit is None:
+                ids = library.search_ids(search.query, search.sort, scope_sql=search.scope_sql)
+                complete = True
+            else:
+                # A new search's first ids and the rows the first screen shows, read together;
+                # as many rows as the view shows when they are read (a window enlarged
+                # meanwhile is covered).
                 ids, records = library.search_head(
                     search.query,
                     search.sort,
@@ -352,20 +355,13 @@ class PaperTableModel(QAbstractTableModel):
                     rows=self.screen_rows,
                 )
                 complete = len(ids) < limit
-                if search.generation != self._generation:
-                    return None  # a newer keystroke came while it ran: its rows are not wanted
-                rows = [_row(record) for record in records]
-                return _Found(search, kind, ids, complete, rows, changed, forgets)
-            if search.list_name is not None:
-                ids = _list_ids(library, search.query, search.list_name, search.scope_sql)
-                complete = True
-            else:
-                ids = library.search_ids(search.query, search.sort, scope_sql=search.scope_sql)
-                complete = True
             if search.generation != self._generation:
-                return None  # a newer change came while it ran: its rows are not wanted
-            wanted = ids[: self.screen_rows] if kind == "head" else shown
-            rows = _fetch_rows(library, wanted) if wanted else []
+                return None  # a newer keystroke came while it ran: its rows are not wanted
+            if records is None:
+                wanted = ids[: self.screen_rows] if kind == "head" else shown
+                records = library.table_records(wanted) if wanted else []
+            # Formatted here, not while painting.
+            rows = [_row(record) for record in records]
             return _Found(search, kind, ids, complete, rows, changed, forgets)
 
         task = Task(job)
@@ -504,8 +500,8 @@ class PaperTableModel(QAbstractTableModel):
             self._rows.clear()
         start = max(0, row - _BLOCK_BEFORE)
         block = [i for i in self._ids[start : start + _BLOCK] if i not in self._rows]
-        for fetched in _fetch_rows(self.library, block):
-            self._rows[fetched.record.id] = fetched
+        for record in self.library.table_records(block):
+            self._rows[record.id] = _row(record)
         return self._rows.get(paper_id)
 
     def invalidate(self) -> None:
